@@ -1,0 +1,69 @@
+"""Per-actor state as numpy arrays, one row per actor who has ever been in the centre.
+
+The weekly submodels read these arrays; :class:`model.actors.Actor` agents are the
+readable face of one row. Rows are never reused: an actor who leaves keeps its row with
+``active`` False and ``left`` set, so its history stays in the outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kinds import SLOTS
+
+FIELDS: dict[str, type] = {
+    "active": np.bool_,
+    "kind": np.int8,
+    "capacity_hours": np.float64,
+    "core_load": np.float64,
+    "leadership": np.float64,
+    "risk_willingness": np.float64,
+    "cocreation_experience": np.float64,
+    "forum_attendance": np.float64,
+    "co_located": np.bool_,
+    "permanent": np.bool_,
+    "funding_end": np.int32,  # -1: no end
+    "expired": np.bool_,
+    "offers": np.int16,
+    "needs": np.int16,
+    "targets": np.int16,
+    "arrived": np.int32,
+    "left": np.int32,  # -1: still there
+}
+
+
+class ActorTable:
+    """Growable columns of actor state (see ``FIELDS``) plus a presence matrix."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self.n = 0
+        for name, dtype in FIELDS.items():
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+        self.presence = np.zeros((capacity, len(SLOTS)), dtype=np.bool_)
+        self.affinity = np.ones((capacity, 6), dtype=np.float64)
+
+    def grow(self, capacity: int) -> None:
+        """Enlarge to ``capacity`` rows, keeping existing values."""
+        if capacity <= self.capacity:
+            return
+        for name in (*FIELDS, "presence", "affinity"):
+            old = getattr(self, name)
+            new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
+            if name == "affinity":
+                new[:] = 1.0
+            new[: self.capacity] = old
+            setattr(self, name, new)
+        self.capacity = capacity
+
+    def append(self, values: dict, presence: np.ndarray, affinity: np.ndarray) -> int:
+        """Add one actor's row and return its row number."""
+        if self.n == self.capacity:
+            self.grow(max(2 * self.capacity, 4))
+        row = self.n
+        for name, value in values.items():
+            getattr(self, name)[row] = value
+        self.presence[row] = presence
+        self.affinity[row] = affinity
+        self.n += 1
+        return row

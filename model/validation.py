@@ -1,0 +1,37 @@
+"""One kind of error for bad input, so every entry point can report it on one line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class InputError(ValueError):
+    """A value outside what the model allows; carries the key, the value and what is allowed."""
+
+    def __init__(self, key: str, value: Any, allowed: str):
+        self.key, self.value, self.allowed = key, value, allowed
+        super().__init__(f"{key}={value!r} is not allowed; allowed: {allowed}")
+
+    def prefixed(self, prefix: str) -> InputError:
+        """The same error with its key placed under ``prefix`` (e.g. ``centre.``)."""
+        return InputError(f"{prefix}{self.key}", self.value, self.allowed)
+
+
+def check_unit(key: str, value: float | None, *, optional: bool = False) -> None:
+    """Check that ``value`` is a number in [0, 1] (or None when optional)."""
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise InputError(key, value, "a number from 0 to 1" + (" or null" if optional else ""))
+
+
+def check_positive(key: str, value: float, *, allow_zero: bool = False) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    ok = ok and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        raise InputError(key, value, "a number " + (">= 0" if allow_zero else "> 0"))
+
+
+def check_choice(key: str, value: Any, choices: tuple[str, ...] | list[str]) -> None:
+    if value not in choices:
+        raise InputError(key, value, "one of " + ", ".join(map(str, choices)))
