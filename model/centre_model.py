@@ -19,6 +19,7 @@ from .actor_table import ActorTable
 from .actors import Actor
 from .centre import ActorGroup, CentreSpec
 from .encounters import select_forum_attendees
+from .events import schedule_events
 from .forms import FORMS, Form
 from .hours import allocate_collaboration_hours, deep_form_mandate, hours_in_use
 from .kernels import get_kernels
@@ -75,6 +76,8 @@ class CentreModel(mesa.Model):
         leadership_support: mean backing from the actors' management (0–1).
         core_load: mean share of capacity taken by core tasks (0–1).
         params: mechanism parameters; ``None`` = defaults.
+        events: timed interventions (:class:`model.events.EventSpec`), e.g. the
+            coordinator stopping in week 52.
         engine: ``vectorised`` or ``reference`` (per-pair loops, for verification).
         rng: seed or numpy Generator; same seed and inputs give the same run.
     """
@@ -88,6 +91,7 @@ class CentreModel(mesa.Model):
         leadership_support: float | None = None,
         core_load: float | None = None,
         params: ModelParams | None = None,
+        events: list | None = None,
         engine: str = "vectorised",
         rng=None,
     ):
@@ -113,6 +117,7 @@ class CentreModel(mesa.Model):
         for group in self.centre.actor_groups:
             if group.arrive_week > 0:
                 self.schedule_at_week(group.arrive_week, self.add_actors, group)
+        schedule_events(self, list(events or []))
 
         self.budget = np.zeros(self.actor_table.capacity)
         self.hours_used = np.zeros(self.actor_table.capacity)
@@ -141,6 +146,11 @@ class CentreModel(mesa.Model):
     @property
     def week(self) -> int:
         return self.steps
+
+    @property
+    def next_week(self) -> int:
+        """The first week a change made now is in force (events run before their week)."""
+        return int(np.floor(self.time)) + 1
 
     @property
     def present(self) -> np.ndarray:
@@ -228,7 +238,7 @@ class CentreModel(mesa.Model):
         affinity = np.sqrt(t.affinity[p.iu, target] * t.affinity[p.ju, target])
         housing_social = t.kind == ActorKind.HOUSING_SOCIAL
         chance = k.uptake_chance(
-            target, p.form, affinity, p.interdependence, ctx["mandate_product"],
+            target, p.form, affinity, p.interdependence, p.overlap, ctx["mandate_product"],
             0.5 * (t.risk_willingness[p.iu] + t.risk_willingness[p.ju]),
             0.5 * (t.cocreation_experience[p.iu] + t.cocreation_experience[p.ju]),
             housing_social[p.iu] | housing_social[p.ju], self.params,
@@ -333,7 +343,7 @@ class CentreModel(mesa.Model):
         self.schedule_event(callback, at=week - 0.5)
 
     def _note(self, what: str) -> None:
-        self.interventions.append((self.week, what))
+        self.interventions.append((self.next_week, what))
 
     def set_coordinator(self, active: bool) -> None:
         """Start or stop the coordinating function (*tovholder*)."""
@@ -358,7 +368,7 @@ class CentreModel(mesa.Model):
         rows = self._rows_of(kind, names)
         rows = rows[~t.permanent[rows]]
         t.expired[rows] = True
-        t.funding_end[rows] = np.where(t.funding_end[rows] < 0, self.week, t.funding_end[rows])
+        t.funding_end[rows] = self.next_week
         self._note(f"project funding ends ({len(rows)} actors)")
         return len(rows)
 
@@ -379,7 +389,7 @@ class CentreModel(mesa.Model):
         """New actors arrive (e.g. new tenants) and start as strangers to everyone."""
         group.validate()
         rows = self._new_rows(group, self.drivers, self.centre, start=False)
-        actors = self._add_actors(rows, week=self.week)
+        actors = self._add_actors(rows, week=self.next_week)
         self._note(f"{len(actors)} {group.kind} actor(s) arrive")
         return actors
 
@@ -389,7 +399,7 @@ class CentreModel(mesa.Model):
         if len(row) == 0:
             raise InputError("name", name, "an actor present in the centre")
         self.actor_table.active[row[0]] = False
-        self.actor_table.left[row[0]] = self.week
+        self.actor_table.left[row[0]] = self.next_week
         self.pairs.reset_pairs_of(int(row[0]))
         self._note(f"{name} leaves")
 
@@ -558,6 +568,21 @@ class CentreModel(mesa.Model):
         p.interdependence = 0.5 * np.minimum(shared / 2.0, 1.0) + 0.5 * p.complementary
         housed = np.where(t.co_located, 1.0, self.params.adhoc_encounter_factor)
         p.colocation_factor = housed[p.iu] * housed[p.ju]
+
+    def funder_pulls_out(self, share: float | None = None) -> None:
+        """A contributor to split operating money withdraws (*kludetæppe*, Aarhus): the
+        house loses that share of shared places and of its opening slots."""
+        share = 1.0 / self.centre.funders if share is None else share
+        check_unit("share", share)
+        self.shared_places *= 1.0 - share
+        t = self.actor_table
+        open_slots = np.flatnonzero(t.presence[: t.n].any(axis=0))
+        n_close = min(int(round(share * len(open_slots))), len(open_slots) - 1)
+        if n_close > 0:
+            # The latest slots of the week close first (evenings, Friday).
+            t.presence[:, open_slots[-n_close:]] = False
+        self.refresh_pair_attributes()
+        self._note(f"a funder pulls out ({share:.0%} of operating money)")
 
     def cut_presence(self, name: str | None = None, kind: str | None = None, share: float = 0.5):
         """Cut an actor's (or a kind's) time in the house by ``share`` of its slots."""

@@ -48,6 +48,9 @@ class ModelParams:
         successes_for_cocreation: earlier successes a pair needs before co-creating.
         upgrade_rate: weekly chance of taking up a newly eligible deeper form, per form.
         downgrade_rate: weekly chance of falling back once a form's conditions are lost.
+        same_hours_weight: alignment's uptake grows with the share of the week both
+            work in the house, saturating at ``1 / same_hours_weight`` (*Samvirke*:
+            promoted by working the same hours).
         alignment_bonus: extra chance of joint action for pairs that already align
             (alignment as a building block).
         housing_social_cocreation_bonus: extra chance of co-creation when a housing-social
@@ -80,9 +83,9 @@ class ModelParams:
         same_kind_familiarity: extra starting familiarity between actors of one kind.
     """
 
-    encounter_rate: float = 0.6
+    encounter_rate: float = 1.0
     seek_familiar: float = 0.3
-    adhoc_encounter_factor: float = 0.5
+    adhoc_encounter_factor: float = 0.7
     encounter_learning: float = 0.12
     forum_learning: float = 0.06
     introduction_learning: float = 0.3
@@ -95,15 +98,16 @@ class ModelParams:
     form_cost: list[float] = field(default_factory=lambda: _per_form(0.25, 0.5, 0.5, 2.0, 3.0))
     coordinator_cost_factor: float = 0.8
     familiarity_to_enter: list[float] = field(
-        default_factory=lambda: _per_form(0.25, 0.4, 0.35, 0.5, 0.6)
+        default_factory=lambda: _per_form(0.25, 0.4, 0.3, 0.5, 0.6)
     )
-    trust_to_enter: list[float] = field(default_factory=lambda: _per_form(0.0, 0.35, 0.4, 0.5, 0.65))
+    trust_to_enter: list[float] = field(default_factory=lambda: _per_form(0.0, 0.35, 0.3, 0.55, 0.65))
     stay_factor: float = 0.8
     mandate_to_enter_deep: float = 0.12
     successes_for_cocreation: int = 2
-    upgrade_rate: list[float] = field(default_factory=lambda: _per_form(0.3, 0.1, 0.1, 0.05, 0.03))
+    upgrade_rate: list[float] = field(default_factory=lambda: _per_form(0.3, 0.04, 0.1, 0.015, 0.03))
     downgrade_rate: float = 0.25
-    alignment_bonus: float = 1.0
+    same_hours_weight: float = 3.0
+    alignment_bonus: float = 2.0
     housing_social_cocreation_bonus: float = 1.5
     referral_rate: float = 0.1
     exchange_rate: float = 0.3

@@ -82,6 +82,7 @@ def uptake_chance(
     form: np.ndarray,
     affinity_pair: np.ndarray,
     interdependence: np.ndarray,
+    overlap: np.ndarray,
     mandate_product: np.ndarray,
     mean_risk: np.ndarray,
     mean_experience: np.ndarray,
@@ -101,6 +102,9 @@ def uptake_chance(
     )
     chance = chance * mandate_factor
     chance = chance * np.where(target >= Form.ALIGNMENT, 0.5 + interdependence, 1.0)
+    chance = chance * np.where(
+        target == Form.ALIGNMENT, np.minimum(params.same_hours_weight * overlap, 1.0), 1.0
+    )
     chance = chance * np.where(deep, 0.5 + mean_risk, 1.0)
     chance = chance * np.where(target == Form.CO_CREATION, 0.5 + mean_experience, 1.0)
     chance = chance * np.where(

@@ -1,0 +1,121 @@
+"""Structured config schema of a run, registered with Hydra's ConfigStore.
+
+The schema reuses the model's own dataclasses (``CentreSpec``, ``ModelParams``,
+``EventSpec``) so a wrong key or type fails at composition, before anything runs. It lives
+in an importable module (not ``__main__``) so Hydra's joblib and submitit launchers can
+unpickle it in their workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+from model import CentreSpec, InputError, ModelParams
+from model.events import EventSpec
+from model.validation import check_choice
+
+
+@dataclass
+class DriversConfig:
+    """The four drivers; ``null`` takes the centre preset's value.
+
+    Args:
+        co_location: share of actors housed in the centre (0–1).
+        coordinator: whether a coordinating function (tovholder) runs at the start.
+        leadership_support: mean backing from the actors' own management (0–1).
+        core_load: mean share of capacity taken by core tasks (0–1).
+    """
+
+    co_location: float | None = None
+    coordinator: bool | None = None
+    leadership_support: float | None = None
+    core_load: float | None = None
+
+
+@dataclass
+class ScenarioConfig:
+    """A scenario: a name, what it stands for, and its timed events."""
+
+    name: str = "baseline"
+    description: str = ""
+    events: list[EventSpec] = field(default_factory=list)
+
+
+@dataclass
+class SweepConfig:
+    """Name of a sweep's folder (``sweeps/<name>``), so two sweeps never share one."""
+
+    name: str = "sweep"
+
+
+@dataclass
+class RunConfig:
+    """One job: a centre under a scenario, for ``replicates`` seeds from ``seed``.
+
+    Args:
+        seed: first seed; the job runs seeds ``seed … seed + replicates - 1``.
+        replicates: number of replicate seeds batched inside this job.
+        steps: weeks to simulate.
+        engine: ``vectorised`` (default) or ``reference`` (per-pair loops, slow).
+        network_weeks: weeks at which to also export the network (mapping) files.
+    """
+
+    centre: CentreSpec = field(default_factory=CentreSpec)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    drivers: DriversConfig = field(default_factory=DriversConfig)
+    params: ModelParams = field(default_factory=ModelParams)
+    sweep: SweepConfig = field(default_factory=SweepConfig)
+    seed: int = 0
+    replicates: int = 1
+    steps: int = 260
+    engine: str = "vectorised"
+    network_weeks: list[int] = field(default_factory=list)
+
+
+def register() -> None:
+    """Make the schema known to Hydra under the name ``run_schema``."""
+    ConfigStore.instance().store(name="run_schema", node=RunConfig)
+
+
+def to_run_config(cfg: DictConfig) -> RunConfig:
+    """Turn a composed config into checked dataclasses; raises :class:`InputError`."""
+    run: RunConfig = OmegaConf.to_object(cfg)  # type: ignore[assignment]
+    validate(run)
+    return run
+
+
+def validate(run: RunConfig) -> None:
+    """Check every range the types alone cannot; the error names the dotted key."""
+    for key in ("seed", "replicates", "steps"):
+        value = getattr(run, key)
+        minimum = 0 if key == "seed" else 1
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise InputError(key, value, f"a whole number >= {minimum}")
+    check_choice("engine", run.engine, ("vectorised", "reference"))
+    for prefix, part in (("centre.", run.centre), ("params.", run.params)):
+        try:
+            part.validate()
+        except InputError as err:
+            raise err.prefixed(prefix) from None
+    d = run.drivers
+    from model.validation import check_unit
+
+    for key in ("co_location", "leadership_support", "core_load"):
+        try:
+            check_unit(key, getattr(d, key), optional=True)
+        except InputError as err:
+            raise err.prefixed("drivers.") from None
+    for i, event in enumerate(run.scenario.events):
+        try:
+            event.validate()
+        except InputError as err:
+            raise err.prefixed(f"scenario.events[{i}].") from None
+    for week in run.network_weeks:
+        if not 0 <= week <= run.steps:
+            raise InputError("network_weeks", week, f"weeks from 0 to steps ({run.steps})")
+
+
+register()

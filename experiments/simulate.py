@@ -1,0 +1,120 @@
+"""Run one config for its replicate seeds and return tidy tables (no file I/O here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model import WEEKLY_MEASURES, CentreModel, Form
+from model.forms import FORMS
+
+from .config import RunConfig
+
+
+@dataclass
+class RunResult:
+    """Tidy tables of a job: one row per seed-week, seed-actor, seed-tie."""
+
+    timeseries: pd.DataFrame
+    actors: pd.DataFrame
+    ties: pd.DataFrame
+    networks: dict[int, pd.DataFrame]
+
+
+def build_model(run: RunConfig, seed: int) -> CentreModel:
+    """The model for one seed of a run config."""
+    d = run.drivers
+    return CentreModel(
+        centre=run.centre,
+        co_location=d.co_location,
+        coordinator=d.coordinator,
+        leadership_support=d.leadership_support,
+        core_load=d.core_load,
+        params=run.params,
+        events=run.scenario.events,
+        engine=run.engine,
+        rng=seed,
+    )
+
+
+def simulate_seed(run: RunConfig, seed: int):
+    """Simulate one seed; returns (timeseries, actors, ties, networks) frames."""
+    model = build_model(run, seed)
+    networks: dict[int, pd.DataFrame] = {}
+    wanted = set(run.network_weeks)
+    if 0 in wanted:
+        networks[0] = _network(model, seed)
+    for _ in range(run.steps):
+        model.step()
+        if model.week in wanted:
+            networks[model.week] = _network(model, seed)
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(names="step")
+    ts.insert(0, "seed", seed)
+    actors = pd.DataFrame(model.actors_frame())
+    actors.insert(0, "seed", seed)
+    ties = pd.DataFrame(model.ties_frame())
+    ties.insert(0, "seed", seed)
+    return ts, actors, ties, networks
+
+
+def _network(model: CentreModel, seed: int) -> pd.DataFrame:
+    frame = pd.DataFrame(model.ties_frame())
+    frame.insert(0, "week", model.week)
+    frame.insert(0, "seed", seed)
+    return frame
+
+
+def simulate(run: RunConfig, progress=None) -> RunResult:
+    """Every replicate seed of ``run``; ``progress`` is called after each seed."""
+    parts = []
+    for seed in range(run.seed, run.seed + run.replicates):
+        parts.append(simulate_seed(run, seed))
+        if progress is not None:
+            progress(seed)
+    timeseries = pd.concat([p[0] for p in parts], ignore_index=True)
+    timeseries["step"] = timeseries["step"].astype(np.int64)
+    actors = pd.concat([p[1] for p in parts], ignore_index=True)
+    actors["left_step"] = actors["left_step"].astype("Int64")
+    ties = pd.concat([p[2] for p in parts], ignore_index=True)
+    networks: dict[int, pd.DataFrame] = {}
+    for week in sorted(run.network_weeks):
+        networks[week] = pd.concat([p[3][week] for p in parts if week in p[3]], ignore_index=True)
+    return RunResult(timeseries[["seed", "step", *WEEKLY_MEASURES]], actors, ties, networks)
+
+
+def summarise(run: RunConfig, result: RunResult) -> dict:
+    """Headline figures of a job: final-week means over seeds and totals per seed."""
+    ts = result.timeseries
+    final = ts[ts["step"] == ts["step"].max()]
+    per_seed = ts.groupby("seed")
+    headline = {
+        "final_ties": {f.id: float(final[f"ties_{f.id}"].mean()) for f in FORMS},
+        "final_ties_total": float(final["ties_total"].mean()),
+        "final_mean_trust": float(final["mean_trust"].mean()),
+        "final_mean_familiarity": float(final["mean_familiarity"].mean()),
+        "final_n_actors": float(final["n_actors"].mean()),
+        "totals_per_seed": {
+            m: float(per_seed[m].sum().mean())
+            for m in ("referrals", "resources_shared", "joint_offers", "new_initiatives",
+                      "failed_efforts")
+        },  # fmt: skip
+        "isolated_actor_share": float(
+            (result.actors.query("left_step.isna()")["degree"] == 0).mean()
+        ),
+    }
+    return headline
+
+
+def forms_table(result: RunResult, every: int = 52) -> pd.DataFrame:
+    """Mean ties per form over seeds, every ``every`` weeks (for the printed summary)."""
+    ts = result.timeseries
+    weeks = sorted(set(range(0, int(ts["step"].max()) + 1, every)) | {int(ts["step"].max())})
+    cols = [f"ties_{f.id}" for f in FORMS]
+    table = ts[ts["step"].isin(weeks)].groupby("step")[cols + ["mean_trust"]].mean()
+    table.columns = [c.removeprefix("ties_") for c in table.columns]
+    return table.rename_axis("week")
+
+
+__all__ = ["Form", "RunResult", "build_model", "forms_table", "simulate", "summarise"]

@@ -1,0 +1,119 @@
+"""Timed interventions: what happens to the centre in a given week.
+
+Scenarios (``configs/scenario/*.yaml``) list events; each is scheduled with Mesa's event
+list and takes effect at the start of its week, before that week's update. The actions
+stand for the report's observed turns: a coordinating function stopped once the house
+ran (Aalborg Øst), project money for development that ended (Albertslund), a funder
+withdrawing from split funding (Aarhus), a housing-social worker moved to coach several
+areas (Albertslund), new tenants arriving, a house council founded or dissolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .centre import ActorGroup
+from .validation import InputError, check_choice, check_unit
+
+if TYPE_CHECKING:
+    from .centre_model import CentreModel
+
+ACTIONS: tuple[str, ...] = (
+    "coordinator_stops",
+    "coordinator_starts",
+    "funding_ends",
+    "funder_pulls_out",
+    "leadership_changes",
+    "presence_cut",
+    "actors_arrive",
+    "actor_leaves",
+    "forum_founded",
+    "forum_dissolved",
+)
+
+
+@dataclass
+class EventSpec:
+    """One intervention.
+
+    Args:
+        week: the first week the change is in force (>= 1).
+        action: one of ``ACTIONS``.
+        kind: restrict to one actor kind (``funding_ends``, ``leadership_changes``,
+            ``presence_cut``).
+        names: restrict to named actors (``funding_ends``, ``presence_cut``,
+            ``actor_leaves``), e.g. ``helhedsplan_1``.
+        value: new leadership support (``leadership_changes``).
+        share: share of time in the house cut (``presence_cut``) or of operating money
+            withdrawn (``funder_pulls_out``; default one funder's share).
+        group: who arrives (``actors_arrive``).
+    """
+
+    week: int = 1
+    action: str = "coordinator_stops"
+    kind: str | None = None
+    names: list[str] | None = None
+    value: float | None = None
+    share: float | None = None
+    group: ActorGroup | None = None
+
+    def validate(self) -> None:
+        if isinstance(self.week, bool) or not isinstance(self.week, int) or self.week < 1:
+            raise InputError("week", self.week, "a whole week >= 1")
+        check_choice("action", self.action, ACTIONS)
+        if self.kind is not None:
+            check_choice("kind", self.kind, ("municipal", "housing_social", "volunteer", "private"))
+        check_unit("share", self.share, optional=True)
+        if self.action == "leadership_changes":
+            check_unit("value", self.value)
+        if self.action == "actors_arrive":
+            if self.group is None:
+                raise InputError("group", None, "an actor group (kind, count, …)")
+            try:
+                self.group.validate()
+            except InputError as err:
+                raise err.prefixed("group.") from None
+        if self.action == "actor_leaves" and not self.names:
+            raise InputError("names", self.names, "a list of actor names")
+
+
+def apply_event(model: CentreModel, event: EventSpec) -> None:
+    """Carry one event out on the model now."""
+    match event.action:
+        case "coordinator_stops":
+            model.set_coordinator(False)
+        case "coordinator_starts":
+            model.set_coordinator(True)
+        case "forum_founded":
+            model.set_forum(True)
+        case "forum_dissolved":
+            model.set_forum(False)
+        case "funding_ends":
+            model.end_project_funding(kind=event.kind, names=event.names)
+        case "funder_pulls_out":
+            model.funder_pulls_out(event.share)
+        case "leadership_changes":
+            model.set_leadership_support(event.value, kind=event.kind)
+        case "presence_cut":
+            model.cut_presence(
+                name=event.names[0] if event.names else None,
+                kind=event.kind,
+                share=0.5 if event.share is None else event.share,
+            )
+        case "actors_arrive":
+            model.add_actors(event.group)
+        case "actor_leaves":
+            for name in event.names:
+                model.remove_actor(name)
+
+
+def schedule_events(model: CentreModel, events: list[EventSpec]) -> None:
+    """Validate every event first, then schedule them all (nothing half-scheduled)."""
+    for i, event in enumerate(events):
+        try:
+            event.validate()
+        except InputError as err:
+            raise err.prefixed(f"events[{i}].") from None
+    for event in events:
+        model.schedule_at_week(event.week, apply_event, model, event)
