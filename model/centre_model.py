@@ -21,7 +21,7 @@ from .centre import ActorGroup, CentreSpec
 from .encounters import select_forum_attendees
 from .events import schedule_events
 from .forms import FORMS, Form
-from .hours import allocate_collaboration_hours, deep_form_mandate, hours_in_use
+from .hours import allocate_collaboration_hours, deep_form_mandate, hours_in_use, reach_factor
 from .kernels import get_kernels
 from .kinds import (
     KIND_PROFILES,
@@ -176,8 +176,8 @@ class CentreModel(mesa.Model):
         )
         self.mandate = deep_form_mandate(t.leadership, t.expired, self.params)
         self.hours_used = hours_in_use(
-            self.pairs.form, self.pairs.iu, self.pairs.ju, t.capacity, self.params,
-            self.coordinator_active,
+            self.pairs.form, self.pairs.reach_factor, self.pairs.iu, self.pairs.ju, t.capacity,
+            self.params, self.coordinator_active,
         )
 
     def meet(self) -> np.ndarray:
@@ -244,7 +244,7 @@ class CentreModel(mesa.Model):
             housing_social[p.iu] | housing_social[p.ju], self.params,
         )
         form_cost = np.asarray(self.params.form_cost)
-        marginal = (form_cost[target] - form_cost[p.form]) * ctx["cost_factor"]
+        marginal = (form_cost[target] - form_cost[p.form]) * ctx["cost_factor"] * p.reach_factor
         hours_ok = (marginal <= ctx["spare_i"]) & (marginal <= ctx["spare_j"])
         new_form = k.update_forms(
             p.form, target, stay, chance, hours_ok, present, self.params,
@@ -258,12 +258,13 @@ class CentreModel(mesa.Model):
         p = self.pairs
         priority = p.familiarity + p.trust + p.overlap
         new_form = self.kernels.enforce_hour_budgets(
-            p.form, stay_eligible, priority, self.budget, p.iu, p.ju, self.params,
-            self.coordinator_active,
+            p.form, stay_eligible, priority, p.reach_factor, self.budget, p.iu, p.ju,
+            self.params, self.coordinator_active,
         )
         self._set_forms(new_form)
         self.hours_used = hours_in_use(
-            p.form, p.iu, p.ju, self.actor_table.capacity, self.params, self.coordinator_active
+            p.form, p.reach_factor, p.iu, p.ju, self.actor_table.capacity, self.params,
+            self.coordinator_active,
         )
 
     def realise_outcomes(self):
@@ -568,6 +569,7 @@ class CentreModel(mesa.Model):
         p.interdependence = 0.5 * np.minimum(shared / 2.0, 1.0) + 0.5 * p.complementary
         housed = np.where(t.co_located, 1.0, self.params.adhoc_encounter_factor)
         p.colocation_factor = housed[p.iu] * housed[p.ju]
+        p.reach_factor = reach_factor(p.overlap, self.params)
 
     def funder_pulls_out(self, share: float | None = None) -> None:
         """A contributor to split operating money withdraws (*kludetæppe*, Aarhus): the

@@ -36,18 +36,25 @@ def deep_form_mandate(leadership: np.ndarray, expired: np.ndarray, params: Model
     return leadership * np.where(expired, params.expiry_mandate_factor, 1.0)
 
 
-def tie_costs(form: np.ndarray, params: ModelParams, coordinator_active: bool) -> np.ndarray:
+def reach_factor(overlap: np.ndarray, params: ModelParams) -> np.ndarray:
+    """Tie-cost multiplier: reaching a partner who is seldom in the house costs more."""
+    return 1.0 + params.reach_cost * (1.0 - np.minimum(3.0 * overlap, 1.0))
+
+
+def tie_costs(
+    form: np.ndarray, reach: np.ndarray, params: ModelParams, coordinator_active: bool
+) -> np.ndarray:
     """Hours a week each partner spends on each pair's tie."""
     factor = params.coordinator_cost_factor if coordinator_active else 1.0
-    return np.asarray(params.form_cost)[form] * factor
+    return np.asarray(params.form_cost)[form] * factor * reach
 
 
 def hours_in_use(
-    form: np.ndarray, iu: np.ndarray, ju: np.ndarray, n_rows: int, params: ModelParams,
-    coordinator_active: bool,
+    form: np.ndarray, reach: np.ndarray, iu: np.ndarray, ju: np.ndarray, n_rows: int,
+    params: ModelParams, coordinator_active: bool,
 ) -> np.ndarray:
     """Hours each actor spends on its ties this week (both partners pay the tie's cost)."""
-    cost = tie_costs(form, params, coordinator_active)
+    cost = tie_costs(form, reach, params, coordinator_active)
     return np.bincount(iu, cost, minlength=n_rows) + np.bincount(ju, cost, minlength=n_rows)
 
 
@@ -55,6 +62,7 @@ def enforce_hour_budgets(
     form: np.ndarray,
     stay_eligible: np.ndarray,
     priority: np.ndarray,
+    reach: np.ndarray,
     budget: np.ndarray,
     iu: np.ndarray,
     ju: np.ndarray,
@@ -64,7 +72,7 @@ def enforce_hour_budgets(
     """Scale down ties until no actor spends more hours than its budget.
 
     Each actor keeps its ties in order of ``priority / cost`` (familiar, trusted, nearby
-    and cheap first); a tie that does not fit either partner falls to the deepest form it
+    and cheap first — a partner seldom in the house costs more to reach); a tie that does not fit either partner falls to the deepest form it
     is still eligible for that costs less, repeated until every actor fits. Core tasks
     crowd out collaboration with the less familiar first (*Del 1, Aalborg Øst*).
     """
@@ -75,7 +83,7 @@ def enforce_hour_budgets(
     # Terminates: while anyone is over budget, its last tie in order is a misfit and
     # falls to a strictly cheaper form, so total cost falls every round.
     while True:
-        cost = tie_costs(form, params, coordinator_active)
+        cost = tie_costs(form, reach, params, coordinator_active)
         used = np.bincount(iu, cost, minlength=n_rows) + np.bincount(ju, cost, minlength=n_rows)
         if not np.any(used > budget + 1e-9):
             return form

@@ -23,6 +23,7 @@ array                  dtype      meaning
 ``complementary``      bool       one offers a resource the other lacks
 ``interdependence``    float64    perceived mutual interdependence, 0–1
 ``colocation_factor``  float64    encounter multiplier for ad-hoc users
+``reach_factor``       float64    tie-cost multiplier, higher for pairs seldom in together
 =====================  =========  ===================================================
 """
 
@@ -45,6 +46,7 @@ STATIC_FIELDS: dict[str, type] = {
     "complementary": np.bool_,
     "interdependence": np.float64,
     "colocation_factor": np.float64,
+    "reach_factor": np.float64,
 }
 
 

@@ -38,6 +38,9 @@ class ModelParams:
         expiry_hours_factor: share of collaboration hours left when project money ends.
         expiry_mandate_factor: share of the mandate for development work left then.
         form_cost: hours a week each partner spends on a tie in each form.
+        reach_cost: extra share of a tie's cost for partners who are never in the house
+            at the same time (the centre "lowers the cost of reaching each other",
+            *Opsamling*); no extra cost from a third of the week together.
         coordinator_cost_factor: multiplier on tie costs while a coordinator keeps
             relations up.
         familiarity_to_enter: familiarity needed to take up each form.
@@ -97,6 +100,7 @@ class ModelParams:
     expiry_mandate_factor: float = 0.3
     form_cost: list[float] = field(default_factory=lambda: _per_form(0.25, 0.5, 0.5, 2.0, 3.0))
     coordinator_cost_factor: float = 0.8
+    reach_cost: float = 1.0
     familiarity_to_enter: list[float] = field(
         default_factory=lambda: _per_form(0.25, 0.4, 0.3, 0.5, 0.6)
     )
