@@ -241,7 +241,7 @@ class CentreModel(mesa.Model):
             target, p.form, affinity, p.interdependence, p.overlap, ctx["mandate_product"],
             0.5 * (t.risk_willingness[p.iu] + t.risk_willingness[p.ju]),
             0.5 * (t.cocreation_experience[p.iu] + t.cocreation_experience[p.ju]),
-            housing_social[p.iu] | housing_social[p.ju], self.params,
+            housing_social[p.iu] | housing_social[p.ju], self.system_active, self.params,
         )
         form_cost = np.asarray(self.params.form_cost)
         marginal = (form_cost[target] - form_cost[p.form]) * ctx["cost_factor"] * p.reach_factor
@@ -287,7 +287,13 @@ class CentreModel(mesa.Model):
     def update_relations(self, contact: np.ndarray, outcomes) -> None:
         """Trust from work, successes and failures; fading without contact."""
         k, p = self.kernels, self.pairs
-        working = (p.form >= Form.ALIGNMENT) | ((p.form == Form.KNOWLEDGE_SHARING) & contact)
+        # Working together is contact: exchanges and joint efforts every week, alignment
+        # when a resident is referred, knowledge sharing only when the two meet.
+        working = (
+            (p.form >= Form.RESOURCE_EXCHANGE)
+            | ((p.form == Form.ALIGNMENT) & (outcomes.referral | contact))
+            | ((p.form == Form.KNOWLEDGE_SHARING) & contact)
+        )
         p.trust = k.update_trust(p.trust, working, outcomes.success, outcomes.failure, self.params)
         p.familiarity, p.trust = k.fade_relations(
             p.familiarity, p.trust, contact | working, self.present, self.system_active,
@@ -429,18 +435,18 @@ class CentreModel(mesa.Model):
         for group in self.centre.actor_groups:
             if group.arrive_week == 0:
                 rows += self._new_rows(group, self.drivers, self.centre, start=True)
-        # The co-location share decides who is housed in the centre: actors not fixed by
-        # their group are ranked by their kind's propensity plus a random jitter.
+        # The co-location share decides who is housed in the centre: actors are ranked by
+        # their kind's propensity plus a random jitter; a group's fixed co_located flag
+        # puts its actors first (True) or last (False) in that ranking, so a preset's
+        # facts hold at its own share while a driver override still moves everyone.
         n_housed = round(self.drivers.co_location * len(rows))
-        fixed = [r for r in rows if r["fixed_co_located"] is not None]
-        free = [r for r in rows if r["fixed_co_located"] is None]
-        n_free_housed = min(max(n_housed - sum(r["fixed_co_located"] for r in fixed), 0), len(free))
-        rank = np.array([r["propensity"] for r in free]) + self.rng.uniform(0, 0.5, len(free))
-        housed = set(np.argsort(-rank, kind="stable")[:n_free_housed].tolist())
-        for i, r in enumerate(free):
+        fixed = np.array([0.0 if r["fixed_co_located"] is None else
+                          (2.0 if r["fixed_co_located"] else -2.0) for r in rows])  # fmt: skip
+        rank = (np.array([r["propensity"] for r in rows]) + fixed
+                + self.rng.uniform(0, 0.5, len(rows)))  # fmt: skip
+        housed = set(np.argsort(-rank, kind="stable")[:n_housed].tolist())
+        for i, r in enumerate(rows):
             r["co_located"] = i in housed
-        for r in fixed:
-            r["co_located"] = r["fixed_co_located"]
         return rows
 
     def _new_rows(self, group: ActorGroup, drivers: Drivers, centre: CentreSpec, start: bool):
@@ -637,8 +643,8 @@ class CentreModel(mesa.Model):
             "target": p.ju[ks].astype(np.int64),
             "form": [Form(int(f)).id for f in p.form[ks]],
             "trust": p.trust[ks],
-            "familiarity": p.familiarity[ks],
             "weeks_in_form": p.weeks_in_form[ks].astype(np.int64),
+            "familiarity": p.familiarity[ks],
             "successes": p.successes[ks].astype(np.int64),
             "failures": p.failures[ks].astype(np.int64),
         }

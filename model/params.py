@@ -54,6 +54,9 @@ class ModelParams:
         same_hours_weight: alignment's uptake grows with the share of the week both
             work in the house, saturating at ``1 / same_hours_weight`` (*Samvirke*:
             promoted by working the same hours).
+        no_overview_factor: multiplier on taking up alignment while no coordinator or
+            forum gives an overview of offers (*Samvirke*: without an overview, parallel
+            efforts go unnoticed).
         alignment_bonus: extra chance of joint action for pairs that already align
             (alignment as a building block).
         housing_social_cocreation_bonus: extra chance of co-creation when a housing-social
@@ -111,6 +114,7 @@ class ModelParams:
     upgrade_rate: list[float] = field(default_factory=lambda: _per_form(0.3, 0.04, 0.1, 0.015, 0.03))
     downgrade_rate: float = 0.25
     same_hours_weight: float = 3.0
+    no_overview_factor: float = 0.4
     alignment_bonus: float = 2.0
     housing_social_cocreation_bonus: float = 1.5
     referral_rate: float = 0.1
@@ -148,6 +152,7 @@ class ModelParams:
             "baseline_trust", "familiarity_decay", "trust_decay", "system_decay_factor",
             "initial_familiarity", "same_kind_familiarity", "adhoc_encounter_factor",
             "coordinator_cost_factor", "fresh_partner_novelty", "mandate_to_enter_deep",
+            "no_overview_factor",
         }  # fmt: skip
         for f in fields(self):
             value = getattr(self, f.name)

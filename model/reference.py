@@ -101,7 +101,8 @@ def _deepest_below(form_k, eligible, k):
 
 
 def uptake_chance(target, form, affinity_pair, interdependence, overlap, mandate_product,
-                  mean_risk, mean_experience, housing_social_in_pair, params):  # fmt: skip
+                  mean_risk, mean_experience, housing_social_in_pair, system_active,
+                  params):  # fmt: skip
     chance = np.zeros(len(target))
     for k in range(len(target)):
         g, m = int(target[k]), mandate_product[k]
@@ -115,7 +116,8 @@ def uptake_chance(target, form, affinity_pair, interdependence, overlap, mandate
         if g >= Form.ALIGNMENT:
             c = c * (0.5 + interdependence[k])
         if g == Form.ALIGNMENT:
-            c = c * min(params.same_hours_weight * overlap[k], 1.0)
+            overview = 1.0 if system_active else params.no_overview_factor
+            c = c * (min(params.same_hours_weight * overlap[k], 1.0) * overview)
         if g >= Form.JOINT_ACTION:
             c = c * (0.5 + mean_risk[k])
         if g == Form.CO_CREATION:

@@ -87,6 +87,7 @@ def uptake_chance(
     mean_risk: np.ndarray,
     mean_experience: np.ndarray,
     housing_social_in_pair: np.ndarray,
+    system_active: bool,
     params: ModelParams,
 ) -> np.ndarray:
     """Weekly chance a pair takes up ``target`` (see ODD § update_forms for the product)."""
@@ -102,8 +103,9 @@ def uptake_chance(
     )
     chance = chance * mandate_factor
     chance = chance * np.where(target >= Form.ALIGNMENT, 0.5 + interdependence, 1.0)
+    overview = 1.0 if system_active else params.no_overview_factor
     chance = chance * np.where(
-        target == Form.ALIGNMENT, np.minimum(params.same_hours_weight * overlap, 1.0), 1.0
+        target == Form.ALIGNMENT, np.minimum(params.same_hours_weight * overlap, 1.0) * overview, 1.0
     )
     chance = chance * np.where(deep, 0.5 + mean_risk, 1.0)
     chance = chance * np.where(target == Form.CO_CREATION, 0.5 + mean_experience, 1.0)
