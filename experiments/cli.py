@@ -23,7 +23,10 @@ from .config import RunConfig, to_run_config
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 GROUPS = ("centre", "scenario")
-_SKIP_PRECHECK = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--shell-completion", "-sc"}  # fmt: skip
+#: Hydra flags that only print information; no run follows, so nothing to check.
+_SKIP_PRECHECK = {
+    "--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--shell-completion", "-sc",
+}  # fmt: skip
 
 
 def presets(group: str) -> list[str]:
@@ -116,7 +119,7 @@ def _field_type(path: str):
             return None
         node = hints[part]
         args = [a for a in typing.get_args(node) if a is not type(None)]
-        if typing.get_origin(node) in (typing.Union, getattr(__import__("types"), "UnionType")):
+        if typing.get_origin(node) in (typing.Union, __import__("types").UnionType):
             node = args[0]
     return node
 

@@ -74,7 +74,7 @@ class Actor(mesa.Agent):
     @property
     def presence(self) -> list[str]:
         """The presence slots (``mon_morning`` …) this actor is in the house."""
-        return [s for s, here in zip(SLOTS, self.model.actor_table.presence[self.row]) if here]
+        return [s for s, here in zip(SLOTS, self.model.actor_table.presence[self.row], strict=False) if here]
 
     @property
     def collaboration_hours(self) -> float:
@@ -104,12 +104,12 @@ class Actor(mesa.Agent):
     def _row_dict(self, field: str) -> dict[int, float]:
         others, values = self.pair_row(field)
         here = self.model.actor_table.active[others]
-        return {int(o): float(v) for o, v in zip(others[here], values[here])}
+        return {int(o): float(v) for o, v in zip(others[here], values[here], strict=False)}
 
     def partners(self) -> dict[int, Form]:
         """Partners (by row) this actor has a tie with, and the tie's form."""
         others, forms = self.pair_row("form")
-        return {int(o): Form(int(f)) for o, f in zip(others, forms) if f > 0}
+        return {int(o): Form(int(f)) for o, f in zip(others, forms, strict=False) if f > 0}
 
     @property
     def degree(self) -> int:

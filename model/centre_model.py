@@ -101,7 +101,9 @@ class CentreModel(mesa.Model):
         self.params = params if params is not None else ModelParams()
         self.params.validate()
         self.kernels = get_kernels(engine)
-        self.drivers = self._resolve_drivers(co_location, coordinator, leadership_support, core_load)
+        self.drivers = self._resolve_drivers(
+            co_location, coordinator, leadership_support, core_load
+        )
 
         self.coordinator_active = self.drivers.coordinator
         self.forum_active = self.centre.forum
@@ -213,7 +215,7 @@ class CentreModel(mesa.Model):
         return self.system_active and self.week % self.centre.forum_interval_weeks == 0
 
     def _pair_context(self) -> dict[str, np.ndarray]:
-        p, t = self.pairs, self.actor_table
+        p = self.pairs
         spare = self.budget - self.hours_used
         cost_factor = self.params.coordinator_cost_factor if self.coordinator_active else 1.0
         return {
@@ -454,12 +456,10 @@ class CentreModel(mesa.Model):
         profile = KIND_PROFILES[ActorKind.from_id(group.kind)]
         rng = self.rng
         prefix = group.name or group.kind
+        pick = _or_default
         rows = []
         for _ in range(group.count):
             funding = group.funding or ("permanent" if profile.permanent else "project")
-            pick = (
-                lambda v, default: default if v is None else v  # noqa: E731
-            )
             targets = group.target_groups or list(
                 rng.choice(TARGET_GROUPS, size=2, replace=False)
             )
@@ -648,6 +648,11 @@ class CentreModel(mesa.Model):
             "successes": p.successes[ks].astype(np.int64),
             "failures": p.failures[ks].astype(np.int64),
         }
+
+
+def _or_default(value, default):
+    """A group's own value, or its kind's default where the group leaves it ``None``."""
+    return default if value is None else value
 
 
 def _clip(value: float, lo: float, hi: float) -> float:

@@ -10,7 +10,7 @@ areas (Albertslund), new tenants arriving, a house council founded or dissolved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .centre import ActorGroup

@@ -72,9 +72,10 @@ def enforce_hour_budgets(
     """Scale down ties until no actor spends more hours than its budget.
 
     Each actor keeps its ties in order of ``priority / cost`` (familiar, trusted, nearby
-    and cheap first — a partner seldom in the house costs more to reach); a tie that does not fit either partner falls to the deepest form it
-    is still eligible for that costs less, repeated until every actor fits. Core tasks
-    crowd out collaboration with the less familiar first (*Del 1, Aalborg Øst*).
+    and cheap first — a partner seldom in the house costs more to reach); a tie that does
+    not fit either partner falls to the deepest form it is still eligible for that costs
+    less, repeated until every actor fits. Core tasks crowd out collaboration with the less
+    familiar first (*Del 1, Aalborg Øst*).
     """
     form = form.copy()
     n_rows = len(budget)

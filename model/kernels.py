@@ -7,8 +7,8 @@ same state and random draws; ``tests/test_reference.py`` checks they agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import encounters, hours, outcomes, relations, transitions
 

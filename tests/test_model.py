@@ -6,7 +6,7 @@ import mesa
 import numpy as np
 import pytest
 
-from model import ActorGroup, CentreModel, CentreSpec, Form, InputError, WEEKLY_MEASURES
+from model import WEEKLY_MEASURES, ActorGroup, CentreModel, CentreSpec, Form, InputError
 from model.hours import hours_in_use
 
 from .helpers import preset

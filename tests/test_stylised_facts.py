@@ -94,7 +94,7 @@ def test_fact1_more_shared_places_more_ties(baseline):
 
 
 # --- Fact 2: the deeper, the rarer; resource exchange a substantial share --------------
-@pytest.mark.parametrize("shallower,deeper", list(zip(FORMS[:-1], FORMS[1:])))
+@pytest.mark.parametrize("shallower,deeper", list(zip(FORMS[:-1], FORMS[1:], strict=False)))
 def test_fact2_forms_are_rarer_the_deeper(baseline, shallower, deeper):
     assert_higher(baseline[shallower], baseline[deeper])
 

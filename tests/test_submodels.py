@@ -162,11 +162,11 @@ def test_next_deeper_and_deepest_below_skip_ineligible_forms():
     assert deepest_below(form, eligible).tolist() == [0, 3]
 
 
-def _uptake(target, mandate, form=1, hs=False):
+def _uptake(target, mandate, form=1, hs=False, system=True, overlap=0.5):
     n = 1
     return uptake_chance(
-        np.full(n, target), np.full(n, form), np.ones(n), np.full(n, 0.5), np.full(n, 0.5),
-        np.full(n, mandate), np.full(n, 0.5), np.full(n, 0.5), np.full(n, hs), P,
+        np.full(n, target), np.full(n, form), np.ones(n), np.full(n, 0.5), np.full(n, overlap),
+        np.full(n, mandate), np.full(n, 0.5), np.full(n, 0.5), np.full(n, hs), system, P,
     )[0]  # fmt: skip
 
 
@@ -179,6 +179,13 @@ def test_leadership_matters_more_the_deeper_the_form():
 def test_housing_social_actors_and_alignment_promote_deeper_forms():
     assert _uptake(5, 0.5, form=3, hs=True) > 2 * _uptake(5, 0.5, form=3)
     assert _uptake(4, 0.5, form=2) > 2 * _uptake(4, 0.5, form=3)
+
+
+def test_alignment_needs_shared_hours_and_an_overview_of_offers():
+    assert _uptake(2, 0.5, overlap=0.0) == 0.0
+    assert _uptake(2, 0.5, overlap=0.1) < _uptake(2, 0.5, overlap=0.5)
+    assert _uptake(2, 0.5, system=False) == pytest.approx(P.no_overview_factor * _uptake(2, 0.5))
+    assert _uptake(3, 0.5, system=False) == _uptake(3, 0.5)  # exchange needs no overview
 
 
 def test_update_forms_moves_up_with_hours_and_falls_back_when_conditions_fail():
