@@ -61,6 +61,8 @@ class RunConfig:
         steps: weeks to simulate.
         engine: ``vectorised`` (default) or ``reference`` (per-pair loops, slow).
         network_weeks: weeks at which to also export the network (mapping) files.
+        roster: path of a planner's roster file; when set it replaces ``centre`` (the
+            command line sets it from ``centre=path/to/roster.yaml``).
     """
 
     centre: CentreSpec = field(default_factory=CentreSpec)
@@ -73,6 +75,7 @@ class RunConfig:
     steps: int = 260
     engine: str = "vectorised"
     network_weeks: list[int] = field(default_factory=list)
+    roster: str | None = None
 
 
 def register() -> None:
@@ -83,6 +86,12 @@ def register() -> None:
 def to_run_config(cfg: DictConfig) -> RunConfig:
     """Turn a composed config into checked dataclasses; raises :class:`InputError`."""
     run: RunConfig = OmegaConf.to_object(cfg)  # type: ignore[assignment]
+    if run.roster:
+        from .roster import load_roster
+
+        name = run.centre.name
+        run.centre = load_roster(run.roster)
+        run.centre.name = name  # the command line may rename it (output folder names)
     validate(run)
     return run
 
