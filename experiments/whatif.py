@@ -105,6 +105,13 @@ def notes(request: WhatIf) -> list[str]:
     ):
         found.append("Bemærk: ingen aktører er projektfinansierede. / Note: no actor is "
                      "project-funded.")  # fmt: skip
+    if run.drivers.co_location is not None and all(
+        g.co_located is not None for g in run.centre.actor_groups
+    ):
+        found.append("Bemærk: centret fastlægger for alle aktører, om de har til huse i "
+                     "centret, så drivers.co_location ændrer intet. / Note: the centre fixes for "
+                     "every actor whether it is housed, so drivers.co_location changes "
+                     "nothing.")  # fmt: skip
     if "funder_pulls_out" in actions and run.centre.funders == 1:
         found.append("Bemærk: centret har kun én finansieringskilde, så den trækker alle penge ud "
                      "og huset holder næsten lukket. / Note: the centre has one funder, so its "
