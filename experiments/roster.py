@@ -106,15 +106,15 @@ def roster_spec(data: dict, source: str = "roster", first_row: int = 1) -> Centr
 def _actor_group(row: dict, where: str, centre: CentreSpec) -> ActorGroup:
     row = {str(k).strip(): v for k, v in row.items() if k is not None}
     row = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in row.items()}
+    name = row.get("name")
+    named = f"{where} ({str(name).strip()})" if name is not None else where
     unknown = sorted(set(row) - set(ACTOR_KEYS))
     if unknown:
-        raise InputError(f"{where}: {unknown[0]}", row[unknown[0]],
+        raise InputError(f"{named}: {unknown[0]}", row[unknown[0]],
                          "a known field: " + ", ".join(ACTOR_KEYS))  # fmt: skip
-    name = row.get("name")
     if name is None or not str(name).strip():
         raise InputError(f"{where}: name", name, "a non-empty actor name")
-    name = str(name).strip()
-    where = f"{where} ({name})"
+    name, where = str(name).strip(), named
     kinds = [k.id for k in ActorKind]
     kind = _choice(row.get("kind"), kinds, f"{where}: kind", required=True)
     group = ActorGroup(kind=kind, count=1, name=name)
