@@ -52,8 +52,8 @@ def test_csv_roster(tmp_path):
     spec = load_roster(write(tmp_path, "hus.csv", CSV))
     assert spec.name == "hus"
     leader, worker, club = spec.actor_groups
-    assert (leader.kind, leader.capacity_hours, leader.days) == ("municipal", 37.0,
-                                                                 ["mon", "tue", "wed", "thu", "fri"])  # fmt: skip
+    assert (leader.kind, leader.capacity_hours) == ("municipal", 37.0)
+    assert leader.days == ["mon", "tue", "wed", "thu", "fri"]
     assert leader.co_located is True and club.co_located is False
     assert (worker.funding, worker.funding_end_week, worker.days) == ("project", 52, ["mon", "wed"])
     assert spec.co_location == pytest.approx(2 / 3)
