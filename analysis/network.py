@@ -26,8 +26,9 @@ def write_network(ties: pd.DataFrame, actors: pd.DataFrame, folder: Path, week: 
     """Per seed: ``week_<w>_seed_<s>.graphml`` and one CSV edge list of all seeds."""
     folder = Path(folder)
     write_csv(ties, folder / f"edges_week_{week}.csv")
-    for seed, seed_ties in ties.groupby("seed"):
-        seed_actors = actors[actors["seed"] == seed]
+    # Every seed gets a graph, also one without ties (e.g. week 0): its actors are the map.
+    for seed, seed_actors in actors.groupby("seed"):
+        seed_ties = ties[ties["seed"] == seed]
         present = seed_actors["arrived_step"].le(week) & (
             seed_actors["left_step"].isna() | seed_actors["left_step"].gt(week)
         )

@@ -8,6 +8,7 @@ names the key, the value and what is allowed — before any folder or file is wr
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from dataclasses import fields, is_dataclass
@@ -20,6 +21,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from model import InputError
 
 from .config import RunConfig, to_run_config
+from .roster import is_roster_path, load_roster
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 GROUPS = ("centre", "scenario")
@@ -65,8 +67,34 @@ def expand(overrides: list[str]) -> list[list[str]]:
     return combos
 
 
+def roster_overrides(overrides: list[str]) -> list[str]:
+    """Turn ``centre=path/to/roster.yaml`` (or ``.csv``) into ``roster=<absolute path>``.
+
+    A roster is not a preset in ``configs/centre/``, so Hydra cannot load it as a group
+    choice; the run keeps the default centre and :func:`to_run_config` replaces it with the
+    roster. The roster is read here once so a bad one fails before anything runs.
+    """
+    result = []
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if key.lstrip("+") == "centre" and is_roster_path(value) and "," not in value:
+            path = Path(value).expanduser().resolve()
+            if not path.is_file():
+                raise InputError("centre", value, _group_allowed("centre") + " that exists")
+            spec = load_roster(path)
+            safe = re.sub(r"[^A-Za-z0-9_-]", "_", spec.name) or "roster"
+            result += [f"roster='{path.as_posix()}'", f"centre.name={safe}"]
+        else:
+            result.append(override)
+    return result
+
+
 def compose_run(overrides: list[str], config_name: str = "config") -> RunConfig:
-    """Compose and validate one run config; every failure becomes :class:`InputError`."""
+    """Compose and validate one run config; every failure becomes :class:`InputError`.
+
+    ``centre=path/to/roster.yaml`` loads a planner's roster instead of a preset.
+    """
+    overrides = roster_overrides(overrides)
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         try:

@@ -61,6 +61,8 @@ class RunConfig:
         steps: weeks to simulate.
         engine: ``vectorised`` (default) or ``reference`` (per-pair loops, slow).
         network_weeks: weeks at which to also export the network (mapping) files.
+        roster: path of a planner's roster file; when set it replaces ``centre`` (the
+            command line sets it from ``centre=path/to/roster.yaml``).
     """
 
     centre: CentreSpec = field(default_factory=CentreSpec)
@@ -73,6 +75,7 @@ class RunConfig:
     steps: int = 260
     engine: str = "vectorised"
     network_weeks: list[int] = field(default_factory=list)
+    roster: str | None = None
 
 
 def register() -> None:
@@ -83,6 +86,12 @@ def register() -> None:
 def to_run_config(cfg: DictConfig) -> RunConfig:
     """Turn a composed config into checked dataclasses; raises :class:`InputError`."""
     run: RunConfig = OmegaConf.to_object(cfg)  # type: ignore[assignment]
+    if run.roster:
+        from .roster import load_roster
+
+        name = run.centre.name
+        run.centre = load_roster(run.roster)
+        run.centre.name = name  # the command line may rename it (output folder names)
     validate(run)
     return run
 
@@ -113,9 +122,23 @@ def validate(run: RunConfig) -> None:
             event.validate()
         except InputError as err:
             raise err.prefixed(f"scenario.events[{i}].") from None
+    _check_event_names(run)
     for week in run.network_weeks:
         if not 0 <= week <= run.steps:
             raise InputError("network_weeks", week, f"weeks from 0 to steps ({run.steps})")
+
+
+def _check_event_names(run: RunConfig) -> None:
+    """Events that name actors must name ones in the centre (or a group still to arrive),
+    so a typo fails before the run rather than in its week."""
+    names = set(run.centre.initial_actor_names())
+    arriving = [g.name or g.kind for g in run.centre.actor_groups if g.arrive_week > 0]
+    arriving += [e.group.name or e.group.kind for e in run.scenario.events if e.group]
+    for i, event in enumerate(run.scenario.events):
+        for name in event.names or []:
+            if name not in names and not any(name.startswith(p) for p in arriving):
+                allowed = "names of actors in the centre: " + ", ".join(sorted(names))
+                raise InputError(f"scenario.events[{i}].names", name, allowed)
 
 
 register()

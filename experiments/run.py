@@ -10,6 +10,7 @@ into Hydra's run (or sweep job) folder; ``docs/outputs.md`` documents every colu
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import time
@@ -22,7 +23,7 @@ from tqdm import tqdm
 
 import model
 
-from .cli import fail, precheck
+from .cli import fail, precheck, roster_overrides
 from .config import RunConfig, to_run_config
 from .outputs import write_json, write_parquet
 from .simulate import RunResult, forms_table, simulate, summarise
@@ -65,6 +66,8 @@ def run_job(cfg: DictConfig) -> Path:
     result = simulate(run, progress=lambda _seed: bar.update())
     bar.close()
     resolved = OmegaConf.to_container(cfg, resolve=True)
+    if run.roster:  # record the roster's centre, not the default preset it replaced
+        resolved["centre"] = dataclasses.asdict(run.centre)
     write_results(run, result, out, resolved)
     seconds = time.perf_counter() - started
     print(f"{run.centre.name} / {run.scenario.name}: {run.replicates} seed(s) × {run.steps} weeks "
@@ -81,6 +84,10 @@ def hydra_main(cfg: DictConfig) -> None:
 
 
 def main() -> None:
+    try:
+        sys.argv[1:] = roster_overrides(sys.argv[1:])  # centre=path/to/roster.yaml
+    except model.InputError as err:
+        fail(err)
     precheck(sys.argv[1:])
     hydra_main()
 

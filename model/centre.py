@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .kinds import KIND_PROFILES, PRESENCE_PATTERNS, RESOURCES, TARGET_GROUPS, ActorKind
+from .forms import FORMS
+from .kinds import DAYS, KIND_PROFILES, PRESENCE_PATTERNS, RESOURCES, TARGET_GROUPS, ActorKind
 from .validation import InputError, check_choice, check_positive, check_unit
 
 
@@ -22,7 +23,8 @@ class ActorGroup:
     Args:
         kind: ``municipal``, ``housing_social``, ``volunteer`` or ``private``.
         count: how many actors of this group.
-        name: label prefix for the actors (``youth_outreach`` → ``youth_outreach_1``).
+        name: label prefix for the actors (``youth_outreach`` → ``youth_outreach_1``); a
+            group of one with a name keeps that name exactly (a roster's actor).
         capacity_hours: hours a week for the centre's area.
         core_load_offset: added to the centre's core-task load for this group.
         leadership_offset: added to the centre's leadership support for this group.
@@ -32,6 +34,8 @@ class ActorGroup:
         co_located: force housed (True) or ad-hoc (False); ``None`` lets the centre's
             co-location share decide.
         presence: ``day``, ``evening`` or ``all``.
+        days: weekdays in the house (``mon`` … ``fri``); ``None`` draws them. Given days
+            fix the presence: every open slot of the pattern on those days.
         offers / needs: material resources given / lacked.
         target_groups: resident groups aimed at; empty draws two at random.
         risk_willingness / cocreation_experience: 0–1.
@@ -49,6 +53,7 @@ class ActorGroup:
     co_location_propensity: float | None = None
     co_located: bool | None = None
     presence: str | None = None
+    days: list[str] | None = None
     offers: list[str] | None = None
     needs: list[str] | None = None
     target_groups: list[str] = field(default_factory=list)
@@ -77,6 +82,11 @@ class ActorGroup:
             raise InputError("funding_end_week", self.funding_end_week, "a week >= 1 or null")
         if self.presence is not None:
             check_choice("presence", self.presence, tuple(PRESENCE_PATTERNS))
+        if self.days is not None:
+            if not self.days:
+                raise InputError("days", self.days, "at least one of " + ", ".join(DAYS))
+            for value in self.days:
+                check_choice("days", value, DAYS)
         for key, universe in (("offers", RESOURCES), ("needs", RESOURCES)):
             for value in getattr(self, key) or []:
                 check_choice(key, value, universe)
@@ -88,6 +98,37 @@ class ActorGroup:
     @property
     def profile(self):
         return KIND_PROFILES[ActorKind.from_id(self.kind)]
+
+    @property
+    def exact_name(self) -> bool:
+        """A named group of one is one known actor: its name is used as it is."""
+        return self.name is not None and self.count == 1
+
+
+@dataclass
+class KnownRelation:
+    """A relation a centre already has at the start, from its own mapping.
+
+    *Del 3, Skab et system for samarbejdet*: mapping relations (Lunar et al. 2017) shows
+    who works with whom and in which form. The pair starts in ``form`` with familiarity
+    and trust at least what that form needs; it lasts only while its conditions hold.
+
+    Args:
+        source / target: actor names (a group of one keeps its name; others get ``_1`` …).
+        form: ``knowledge_sharing``, ``alignment``, ``resource_exchange``,
+            ``joint_action`` or ``co_creation``.
+    """
+
+    source: str = ""
+    target: str = ""
+    form: str = "knowledge_sharing"
+
+    def validate(self, names: list[str]) -> None:
+        for key in ("source", "target"):
+            check_choice(key, getattr(self, key), names)
+        if self.source == self.target:
+            raise InputError("target", self.target, "an actor other than the source")
+        check_choice("form", self.form, [f.id for f in FORMS])
 
 
 def _default_groups() -> list[ActorGroup]:
@@ -117,6 +158,7 @@ class CentreSpec:
         forum_interval_weeks: weeks between forum meetings.
         funders: number of contributors to operating money (*kludetæppe* if > 1).
         actor_groups: who is gathered under the roof.
+        relations: relations known at the start (the centre's own mapping).
     """
 
     name: str = "generic"
@@ -131,6 +173,7 @@ class CentreSpec:
     forum_interval_weeks: int = 4
     funders: int = 1
     actor_groups: list[ActorGroup] = field(default_factory=_default_groups)
+    relations: list[KnownRelation] = field(default_factory=list)
 
     def validate(self) -> None:
         """Raise :class:`InputError` with a dotted key for the first bad field."""
@@ -156,3 +199,28 @@ class CentreSpec:
             raise InputError(
                 "actor_groups", "fewer than 2 actors at week 0", "at least 2 actors at the start"
             )
+        names = self.initial_actor_names()
+        for i, relation in enumerate(self.relations):
+            try:
+                relation.validate(names)
+            except InputError as err:
+                raise err.prefixed(f"relations[{i}].") from None
+
+    def initial_actor_names(self) -> list[str]:
+        """Names of the actors present at week 0, in row order (as the model names them)."""
+        taken: dict[str, int] = {}
+        names = []
+        for group in self.actor_groups:
+            if group.arrive_week == 0:
+                for _ in range(group.count):
+                    names.append(actor_name(group.name or group.kind, group.exact_name, taken))
+        return names
+
+
+def actor_name(prefix: str, exact: bool, taken: dict[str, int]) -> str:
+    """The next actor name for a group: ``prefix`` itself for a named actor of its own,
+    otherwise ``prefix_<n>`` counting on from earlier actors with that prefix."""
+    taken[prefix] = taken.get(prefix, 0) + 1
+    if exact and taken[prefix] == 1:
+        return prefix
+    return f"{prefix}_{taken[prefix]}"

@@ -17,7 +17,7 @@ import numpy as np
 
 from .actor_table import ActorTable
 from .actors import Actor
-from .centre import ActorGroup, CentreSpec
+from .centre import ActorGroup, CentreSpec, KnownRelation, actor_name
 from .encounters import select_forum_attendees
 from .events import schedule_events
 from .forms import FORMS, Form
@@ -27,12 +27,13 @@ from .kinds import (
     KIND_PROFILES,
     PRESENCE_PATTERNS,
     RESOURCES,
+    SLOTS,
     TARGET_GROUPS,
     ActorKind,
     bitmask,
     slot_mask,
 )
-from .pairs import PairState
+from .pairs import PairState, condensed_index
 from .params import ModelParams
 from .transitions import deepest_below
 from .validation import InputError, check_unit
@@ -109,12 +110,14 @@ class CentreModel(mesa.Model):
         self.forum_active = self.centre.forum
         self.shared_places = self.centre.shared_places
         self.interventions: list[tuple[int, str]] = []
+        self.closed_slots = np.zeros(len(slot_mask(PRESENCE_PATTERNS["all"])), dtype=bool)
 
         n_start = sum(g.count for g in self.centre.actor_groups if g.arrive_week == 0)
         self.actor_table = ActorTable(max(n_start, 2))
         self.pairs = PairState(max(n_start, 2))
         self.actor_by_row: list[Actor] = []
         self._add_actors(self._initial_rows(), week=0)
+        self.apply_known_relations(self.centre.relations)
         self._keep_alive = []  # Mesa holds scheduled callbacks weakly
         for group in self.centre.actor_groups:
             if group.arrive_week > 0:
@@ -494,9 +497,11 @@ class CentreModel(mesa.Model):
                 "presence_pattern": pick(group.presence, profile.presence),
                 "propensity": pick(group.co_location_propensity, profile.co_location_propensity),
                 "fixed_co_located": group.co_located,
+                "days": group.days,
                 "affinity": np.array([1.0, *profile.form_affinity]),
                 "name": prefix,
                 "group": prefix,
+                "exact_name": group.exact_name,
             }
             if not start:
                 row["co_located"] = (
@@ -507,13 +512,19 @@ class CentreModel(mesa.Model):
             rows.append(row)
         return rows
 
-    def _presence_for(self, pattern: str, co_located: bool) -> np.ndarray:
-        """Slots in the house: most working slots if housed, two if using it ad hoc."""
+    def _presence_for(self, pattern: str, co_located: bool, days=None) -> np.ndarray:
+        """Slots in the house: most working slots if housed, two if using it ad hoc; with
+        given ``days``, every open slot of the pattern on those days."""
         open_slots = np.array(slot_mask(PRESENCE_PATTERNS[self.centre.opening]))
+        open_slots &= ~self.closed_slots  # closed after a funder pulled out
         candidates = np.flatnonzero(np.array(slot_mask(PRESENCE_PATTERNS[pattern])) & open_slots)
         if len(candidates) == 0:
             candidates = np.flatnonzero(open_slots)
         presence = np.zeros(len(open_slots), dtype=bool)
+        if days is not None:
+            on_days = np.array([slot.split("_")[0] in days for slot in SLOTS])
+            presence[candidates[on_days[candidates]]] = True
+            return presence
         if co_located:
             presence[candidates[self.rng.random(len(candidates)) < 0.8]] = True
             presence[self.rng.choice(candidates)] = True
@@ -534,10 +545,10 @@ class CentreModel(mesa.Model):
                 "expired", "offers", "needs", "targets", "co_located",
             )}  # fmt: skip
             values.update(active=True, arrived=week, left=-1)
-            presence = self._presence_for(r["presence_pattern"], r["co_located"])
+            presence = self._presence_for(r["presence_pattern"], r["co_located"], r["days"])
             row = t.append(values, presence, r["affinity"])
-            counters[r["group"]] = counters.get(r["group"], 0) + 1
-            actor = Actor(self, row, f"{r['name']}_{counters[r['group']]}", r["group"])
+            name = actor_name(r["name"], r["exact_name"], counters)
+            actor = Actor(self, row, name, r["group"])
             self.actor_by_row.append(actor)
             new_actors.append(actor)
         if t.capacity > p.capacity:
@@ -545,6 +556,25 @@ class CentreModel(mesa.Model):
         self._introduce_rows([a.row for a in new_actors])
         self.refresh_pair_attributes()
         return new_actors
+
+    def apply_known_relations(self, relations: list[KnownRelation]) -> None:
+        """Start known relations (the centre's own mapping) in their form, with
+        familiarity and trust at least what that form needs to be entered."""
+        if not relations:
+            return
+        p, prm = self.pairs, self.params
+        rows = {a.name: a.row for a in self.actor_by_row}
+        for relation in relations:
+            form = Form.from_id(relation.form)
+            k = condensed_index(rows[relation.source], rows[relation.target], p.capacity)
+            p.form[k] = form
+            p.weeks_in_form[k] = 0
+            p.familiarity[k] = max(p.familiarity[k], prm.familiarity_to_enter[form])
+            p.trust[k] = max(p.trust[k], prm.trust_to_enter[form])
+            if form == Form.CO_CREATION:
+                # Co-creation grows out of earlier successes (*Samskabe*): a mapped
+                # co-creating pair has them.
+                p.successes[k] = max(p.successes[k], prm.successes_for_cocreation)
 
     def _introduce_rows(self, rows: list[int]) -> None:
         """Starting familiarity and trust of the new actors' pairs."""
@@ -589,6 +619,7 @@ class CentreModel(mesa.Model):
         if n_close > 0:
             # The latest slots of the week close first (evenings, Friday).
             t.presence[:, open_slots[-n_close:]] = False
+            self.closed_slots[open_slots[-n_close:]] = True
         self.refresh_pair_attributes()
         self._note(f"a funder pulls out ({share:.0%} of operating money)")
 

@@ -96,11 +96,9 @@ def apply_event(model: CentreModel, event: EventSpec) -> None:
         case "leadership_changes":
             model.set_leadership_support(event.value, kind=event.kind)
         case "presence_cut":
-            model.cut_presence(
-                name=event.names[0] if event.names else None,
-                kind=event.kind,
-                share=0.5 if event.share is None else event.share,
-            )
+            share = 0.5 if event.share is None else event.share
+            for name in event.names or [None]:
+                model.cut_presence(name=name, kind=event.kind, share=share)
         case "actors_arrive":
             model.add_actors(event.group)
         case "actor_leaves":

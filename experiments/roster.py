@@ -1,0 +1,231 @@
+"""A planner's own centre: a roster of named actors (YAML or CSV) turned into a CentreSpec.
+
+The report recommends *mapping* the centre's relations (*Del 3, SKAB SYSTEM FOR
+DOKUMENTATION*; Lunar et al. 2017). A roster is that mapping's input side: who is in the
+house, how many hours they have, how much their core tasks take, which days they are
+there, whether they are housed, when project money ends — and, optionally, which relations
+already exist and in which form. Every actor becomes an ``ActorGroup`` of one that keeps
+its name exactly, so events and relations can address it.
+
+The whole file is read and checked before anything runs; the first problem is reported on
+one line naming the row and the field. See ``docs/planners.md`` and
+``docs/example_roster.yaml``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from model import ActorGroup, CentreSpec, InputError
+from model.centre import KnownRelation
+from model.kinds import DAYS, PRESENCE_PATTERNS, RESOURCES, TARGET_GROUPS, ActorKind
+
+SUFFIXES = (".yaml", ".yml", ".csv")
+
+#: Centre-level keys a YAML roster may set (the rest take CentreSpec's defaults).
+CENTRE_KEYS = ("name", "description", "coordinator", "forum", "forum_interval_weeks",
+               "leadership_support", "core_load", "shared_places", "opening", "funders",
+               "co_location")  # fmt: skip
+#: Per-actor fields; ``name`` and ``kind`` are required.
+ACTOR_KEYS = ("name", "kind", "hours", "core_load", "leadership_support", "days", "presence",
+              "co_located", "funding", "funding_end_week", "target_groups", "offers",
+              "needs")  # fmt: skip
+_TRUE = {"true", "yes", "ja", "1", "y", "j"}
+_FALSE = {"false", "no", "nej", "0", "n"}
+
+
+def is_roster_path(value: str) -> bool:
+    """True if ``value`` names a roster file (by its ending), whether or not it exists."""
+    return value.lower().endswith(SUFFIXES)
+
+
+def load_roster(path: str | Path) -> CentreSpec:
+    """Read and check a roster file; raises :class:`InputError` on the first problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("centre", str(path), "an existing roster file (.yaml or .csv)")
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                rows = list(csv.DictReader(handle))
+            data: dict[str, Any] = {"name": path.stem, "actors": rows}
+            first_row = 2  # line 1 is the header
+        else:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            first_row = 1
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as err:
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise InputError("centre", str(path), f"a readable roster file ({message})") from None
+    if not isinstance(data, dict):
+        raise InputError(path.name, type(data).__name__, "a mapping with an `actors:` list")
+    return roster_spec(data, path.name, first_row)
+
+
+def roster_spec(data: dict, source: str = "roster", first_row: int = 1) -> CentreSpec:
+    """Build the CentreSpec of a parsed roster (a mapping with ``actors`` and optional
+    ``relations`` and centre-level keys)."""
+    unknown = sorted(set(data) - set(CENTRE_KEYS) - {"actors", "relations"})
+    if unknown:
+        allowed = "a known key: " + ", ".join((*CENTRE_KEYS, "actors", "relations"))
+        raise InputError(f"{source}: {unknown[0]}", data[unknown[0]], allowed)
+    actors = data.get("actors")
+    if not isinstance(actors, list) or len(actors) < 2:
+        raise InputError(f"{source}: actors", actors, "a list of at least 2 actors")
+    centre = CentreSpec(name=str(data.get("name") or Path(source).stem), actor_groups=[])
+    centre.description = str(data.get("description") or f"A planner's roster ({source})")
+    for key in CENTRE_KEYS[2:]:
+        if data.get(key) is not None:
+            setattr(centre, key, data[key])
+    groups, seen = [], set()
+    for i, row in enumerate(actors):
+        where = f"{source} row {first_row + i}"
+        if not isinstance(row, dict):
+            raise InputError(where, row, "a mapping of actor fields: " + ", ".join(ACTOR_KEYS))
+        group = _actor_group(row, where, centre)
+        if group.name in seen:
+            raise InputError(f"{where} ({group.name}): name", group.name, "a name used once")
+        seen.add(group.name)
+        groups.append(group)
+    centre.actor_groups = groups
+    if data.get("co_location") is None:
+        fixed = [g.co_located for g in groups if g.co_located is not None]
+        if fixed:
+            centre.co_location = sum(fixed) / len(fixed)
+    centre.relations = _relations(data.get("relations") or [], source)
+    try:
+        centre.validate()
+    except InputError as err:
+        raise _locate(err, source, first_row, groups) from None
+    return centre
+
+
+def _actor_group(row: dict, where: str, centre: CentreSpec) -> ActorGroup:
+    row = {str(k).strip(): v for k, v in row.items() if k is not None}
+    row = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in row.items()}
+    name = row.get("name")
+    named = f"{where} ({str(name).strip()})" if name is not None else where
+    unknown = sorted(set(row) - set(ACTOR_KEYS))
+    if unknown:
+        raise InputError(f"{named}: {unknown[0]}", row[unknown[0]],
+                         "a known field: " + ", ".join(ACTOR_KEYS))  # fmt: skip
+    if name is None or not str(name).strip():
+        raise InputError(f"{where}: name", name, "a non-empty actor name")
+    name, where = str(name).strip(), named
+    kinds = [k.id for k in ActorKind]
+    kind = _choice(row.get("kind"), kinds, f"{where}: kind", required=True)
+    group = ActorGroup(kind=kind, count=1, name=name)
+    if row.get("hours") is not None:
+        group.capacity_hours = _number(row["hours"], f"{where}: hours", 0.0, 80.0)
+    # The centre's level plus an offset is how a group's core load and leadership are set;
+    # a roster gives the actor's own level, so the offset is the difference.
+    if row.get("core_load") is not None:
+        value = _number(row["core_load"], f"{where}: core_load", 0.0, 1.0)
+        group.core_load_offset = value - float(centre.core_load)
+    if row.get("leadership_support") is not None:
+        value = _number(row["leadership_support"], f"{where}: leadership_support", 0.0, 1.0)
+        group.leadership_offset = value - float(centre.leadership_support)
+    if row.get("days") is not None:
+        group.days = _list(row["days"], DAYS, f"{where}: days")
+        if not group.days:
+            raise InputError(f"{where}: days", row["days"], "at least one of " + ", ".join(DAYS))
+    if row.get("presence") is not None:
+        group.presence = _choice(row["presence"], tuple(PRESENCE_PATTERNS), f"{where}: presence")
+    if row.get("co_located") is not None:
+        group.co_located = _bool(row["co_located"], f"{where}: co_located")
+    if row.get("funding") is not None:
+        group.funding = _choice(row["funding"], ("permanent", "project"), f"{where}: funding")
+    if row.get("funding_end_week") is not None:
+        week = _number(row["funding_end_week"], f"{where}: funding_end_week", 1, None)
+        if week != int(week):
+            raise InputError(
+                f"{where}: funding_end_week", row["funding_end_week"], "a whole week >= 1"
+            )
+        if group.funding == "permanent":
+            raise InputError(f"{where}: funding_end_week", row["funding_end_week"],
+                             "empty for permanent funding (or set funding: project)")  # fmt: skip
+        group.funding, group.funding_end_week = "project", int(week)
+    for key, universe in (("target_groups", TARGET_GROUPS), ("offers", RESOURCES),
+                          ("needs", RESOURCES)):  # fmt: skip
+        if row.get(key) is not None:
+            setattr(group, key, _list(row[key], universe, f"{where}: {key}"))
+    return group
+
+
+def _relations(items: Any, source: str) -> list[KnownRelation]:
+    if not isinstance(items, list):
+        raise InputError(f"{source}: relations", items, "a list of {source, target, form}")
+    relations = []
+    for i, item in enumerate(items):
+        where = f"{source} relation {i + 1}"
+        if not isinstance(item, dict) or set(item) - {"source", "target", "form"}:
+            raise InputError(where, item, "a mapping with source, target and form")
+        relations.append(KnownRelation(source=str(item.get("source", "")),
+                                       target=str(item.get("target", "")),
+                                       form=str(item.get("form", ""))))  # fmt: skip
+    return relations
+
+
+def _locate(err: InputError, source: str, first_row: int, groups: list[ActorGroup]) -> InputError:
+    """Name the roster row (not the internal group index) in a CentreSpec error."""
+    key = err.key
+    if key.startswith("actor_groups["):
+        index, _, rest = key.removeprefix("actor_groups[").partition("].")
+        row = first_row + int(index)
+        return InputError(f"{source} row {row} ({groups[int(index)].name}): {rest}",
+                          err.value, err.allowed)  # fmt: skip
+    if key.startswith("relations["):
+        index, _, rest = key.removeprefix("relations[").partition("].")
+        return InputError(f"{source} relation {int(index) + 1}: {rest}", err.value, err.allowed)
+    return InputError(f"{source}: {key}", err.value, err.allowed)
+
+
+def _number(value: Any, key: str, lo: float | None, hi: float | None) -> float:
+    try:
+        number = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number != number or (lo is not None and number < lo) or (
+        hi is not None and number > hi
+    ):
+        bounds = f"from {lo} to {hi}" if hi is not None else f">= {lo}"
+        raise InputError(key, value, f"a number {bounds}")
+    return number
+
+
+def _bool(value: Any, key: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InputError(key, value, "yes or no (true/false, ja/nej)")
+
+
+def _choice(value: Any, allowed, key: str, required: bool = False) -> str:
+    text = None if value is None else str(value).strip().lower()
+    if text not in allowed:
+        if text is None and not required:
+            return None  # type: ignore[return-value]
+        raise InputError(key, value, "one of " + ", ".join(allowed))
+    return text
+
+
+def _list(value: Any, universe, key: str) -> list[str]:
+    """A YAML list or a CSV cell like ``mon;wed`` or ``mon wed``."""
+    if isinstance(value, str):
+        items = value.replace(";", " ").replace(",", " ").split()
+    elif isinstance(value, list):
+        items = [str(v) for v in value]
+    else:
+        raise InputError(key, value, "a list of " + ", ".join(universe))
+    items = [item.strip().lower() for item in items]
+    for item in items:
+        if item not in universe:
+            raise InputError(key, item, "one of " + ", ".join(universe))
+    return items
