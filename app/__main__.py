@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -43,14 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     args = parser.parse_args(argv)
-    if not 0 <= args.port <= 65535:
-        print(f"error: --port={args.port} is not allowed; allowed: 0 to 65535", file=sys.stderr)
+    if not 1 <= args.port <= 65535:
+        print(f"error: --port={args.port} is not allowed; allowed: 1 to 65535", file=sys.stderr)
         return 2
     print(f"Workshop page: http://127.0.0.1:{args.port}/  (Ctrl+C stops it)", flush=True)
-    try:
-        return subprocess.call(server_command(args.port, args.open), env=server_env())
-    except KeyboardInterrupt:
-        return 0
+    # Become the server process, so Ctrl+C or a terminate signal stops the server itself.
+    command = server_command(args.port, args.open)
+    os.execve(command[0], command, server_env())
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def model_params(centre_name: str = DEFAULT_CENTRE) -> dict:
         "centre_name": {"type": "Select", "value": centre_name, "values": list(CENTRE_NAMES),
                         "label": "Center / centre"},
         "use_preset_drivers": {"type": "Checkbox", "value": True,
-                               "label": "Centrets egne drivere / the centre's own drivers"},
+                               "label": "Centrets egne drivere / preset drivers"},
         "co_location": {"type": "SliderFloat", "value": centre.co_location, "min": 0.0,
                         "max": 1.0, "step": 0.05,
                         "label": "Samlokalisering / co-location"},
@@ -31,9 +31,9 @@ def model_params(centre_name: str = DEFAULT_CENTRE) -> dict:
                         "label": "Tovholder / coordinator"},
         "leadership_support": {"type": "SliderFloat", "value": centre.leadership_support,
                                "min": 0.0, "max": 1.0, "step": 0.05,
-                               "label": "Ledelsesopbakning / leadership support"},
+                               "label": "Ledelse / leadership"},
         "core_load": {"type": "SliderFloat", "value": centre.core_load, "min": 0.0, "max": 0.95,
-                      "step": 0.05, "label": "Kerneopgavepres / core-task load"},
+                      "step": 0.05, "label": "Kerneopgaver / core load"},
         "rng": {"type": "InputText", "value": DEFAULT_SEED, "label": "Seed / frø"},
     }  # fmt: skip
 

@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from model import FORMS, ActorKind, CentreModel, Form
 
@@ -165,59 +166,116 @@ def _weekly(model: CentreModel):
     return model.datacollector.get_model_vars_dataframe()
 
 
-def _mark_interventions(axes, model: CentreModel, language: str, label_axis=None) -> None:
-    """A dashed vertical line at the week each intervention takes effect."""
+def _mark_interventions(axes, model: CentreModel, language: str, label_axis=None) -> list:
+    """A dashed vertical line at the week each intervention takes effect; returns them."""
     notes_by_week: dict[int, list[str]] = {}
     for week, note in model.interventions:
         notes_by_week.setdefault(week, []).append(intervention_label(note, language))
+    artists = []
     for week, notes in notes_by_week.items():
         for ax in axes:
-            ax.axvline(week, color=INTERVENTION_COLOUR, linestyle="--", linewidth=1.2)
+            artists.append(
+                ax.axvline(week, color=INTERVENTION_COLOUR, linestyle="--", linewidth=1.2)
+            )
         if label_axis is not None:
-            label_axis.annotate(
+            artists.append(label_axis.annotate(
                 "; ".join(notes), xy=(week, 1.0),
                 xycoords=("data", "axes fraction"), xytext=(3, -3),
                 textcoords="offset points", va="top", fontsize=7, rotation=90,
                 color=INTERVENTION_COLOUR,
-            )  # fmt: skip
+            ))  # fmt: skip
+    return artists
+
+
+def _forms_legend(ax, language: str) -> None:
+    handles = [Patch(color=f.colour, label=f.label(language)) for f in reversed(FORMS)]
+    ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False)
+
+
+def _stack_forms(ax, model: CentreModel, weeks: int | None = None) -> list:
+    frame = _weekly(model)
+    x = np.arange(len(frame))
+    areas = ax.stackplot(
+        x, *[frame[f"ties_{f.id}"].to_numpy(dtype=float) for f in FORMS],
+        colors=[f.colour for f in FORMS],
+    )  # fmt: skip
+    ax.set_xlim(0, max(weeks or 0, len(frame) - 1, 1))
+    return list(areas)
 
 
 def draw_forms(ax, model: CentreModel, language: str = "da", weeks: int | None = None) -> None:
     """Stacked area of the number of ties in each of the five forms, week by week."""
-    frame = _weekly(model)
-    x = np.arange(len(frame))
-    ax.stackplot(
-        x, *[frame[f"ties_{f.id}"].to_numpy(dtype=float) for f in FORMS],
-        colors=[f.colour for f in FORMS], labels=[f.label(language) for f in FORMS],
-    )  # fmt: skip
-    ax.set_xlim(0, max(weeks or 0, len(frame) - 1, 1))
     ax.set_ylabel(text("ties", language))
     ax.set_title(text("forms_over_time", language), fontsize=10)
-    handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=7, frameon=False)
+    _forms_legend(ax, language)
+    _stack_forms(ax, model, weeks)
     _mark_interventions([ax], model, language, label_axis=ax)
 
 
+class Timeline:
+    """Forms over time, mean trust and cumulative outcomes, interventions marked.
+
+    The axes, titles and legends are made once; :meth:`draw` replaces only the data, so
+    redrawing after every step stays cheap (making matplotlib axes is the slow part).
+    """
+
+    def __init__(self, language: str = "da"):
+        self.language = language
+        fig = self.figure = Figure(figsize=(6.4, 6.6), dpi=90)
+        fig.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.35)
+        self.forms, self.trust, self.outcomes = fig.subplots(
+            3, 1, sharex=True, height_ratios=(2.2, 1, 1.3)
+        )
+        self.forms.set_ylabel(text("ties", language))
+        self.forms.set_title(text("forms_over_time", language), fontsize=10)
+        _forms_legend(self.forms, language)
+        self.trust.set_ylim(0, 1)
+        self.trust.set_title(text("trust_over_time", language), fontsize=10)
+        (self.trust_line,) = self.trust.plot([], [], color="#333333")
+        self.outcome_lines = [
+            self.outcomes.plot([], [], label=text(name, language))[0] for name in OUTCOMES
+        ]
+        self.outcomes.set_title(text("outcomes_over_time", language), fontsize=10)
+        self.outcomes.legend(loc="upper left", fontsize=7, frameon=False)
+        self.outcomes.set_xlabel(text("week", language))
+        self._replaced: list = []
+
+    def draw(self, model: CentreModel) -> Figure:
+        """The figure showing ``model`` now."""
+        for artist in self._replaced:
+            artist.remove()
+        frame = _weekly(model)
+        x = np.arange(len(frame))
+        self._replaced = _stack_forms(self.forms, model)
+        self.forms.relim()
+        self.forms.autoscale_view(scalex=False)
+        self.trust_line.set_data(x, frame["mean_trust"].to_numpy(dtype=float))
+        for line, name in zip(self.outcome_lines, OUTCOMES, strict=True):
+            line.set_data(x, np.cumsum(frame[name].to_numpy(dtype=float)))
+        self.outcomes.relim()
+        self.outcomes.autoscale_view(scalex=False)
+        self._replaced += _mark_interventions(
+            [self.forms, self.trust, self.outcomes], model, self.language,
+            label_axis=self.forms,
+        )  # fmt: skip
+        return self.figure
+
+
 def timeline_figure(model: CentreModel, language: str = "da") -> Figure:
-    """Forms over time, mean trust and cumulative outcomes, interventions marked."""
-    fig = Figure(figsize=(6.4, 6.6), dpi=90)
-    fig.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.35)
-    ax_forms, ax_trust, ax_outcomes = fig.subplots(3, 1, sharex=True,
-                                                   height_ratios=(2.2, 1, 1.3))  # fmt: skip
-    draw_forms(ax_forms, model, language)
-    frame = _weekly(model)
-    x = np.arange(len(frame))
-    ax_trust.plot(x, frame["mean_trust"].to_numpy(dtype=float), color="#333333")
-    ax_trust.set_ylim(0, 1)
-    ax_trust.set_title(text("trust_over_time", language), fontsize=10)
-    for name in OUTCOMES:
-        ax_outcomes.plot(x, np.cumsum(frame[name].to_numpy(dtype=float)),
-                         label=text(name, language))  # fmt: skip
-    ax_outcomes.set_title(text("outcomes_over_time", language), fontsize=10)
-    ax_outcomes.legend(loc="upper left", fontsize=7, frameon=False)
-    ax_outcomes.set_xlabel(text("week", language))
-    _mark_interventions([ax_trust, ax_outcomes], model, language)
-    return fig
+    """A fresh figure of forms over time, mean trust and outcomes (see :class:`Timeline`)."""
+    return Timeline(language).draw(model)
+
+
+_timelines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def timeline_png(model: CentreModel, language: str = "da") -> bytes:
+    """The timeline as PNG, reusing one :class:`Timeline` per model and language."""
+    per_language = _timelines.setdefault(model, {})
+    timeline = per_language.get(language)
+    if timeline is None:
+        timeline = per_language[language] = Timeline(language)
+    return png_bytes(timeline.draw(model))
 
 
 def network_figure(model: CentreModel, language: str = "da") -> Figure:
@@ -256,5 +314,6 @@ def rgb_array(fig: Figure) -> np.ndarray:
 
 __all__ = [
     "KIND_COLOUR", "FixedLayout", "draw_forms", "draw_network", "export_frame_figure",
-    "layout_of", "network_figure", "png_bytes", "rgb_array", "timeline_figure",
+    "layout_of", "network_figure", "png_bytes", "rgb_array", "Timeline", "timeline_figure",
+    "timeline_png",
 ]  # fmt: skip
