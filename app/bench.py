@@ -12,7 +12,7 @@ import argparse
 import statistics
 import time
 
-from .figures import network_figure, png_bytes, timeline_png
+from .figures import network_png, timeline_png
 from .workshop import CENTRE_NAMES, WorkshopModel
 
 
@@ -25,7 +25,7 @@ def time_steps(centre_name: str, weeks: int, warmup: int = 52, seed: int = 1) ->
     for _ in range(weeks):
         start = time.perf_counter()
         model.step()
-        png_bytes(network_figure(model))
+        network_png(model)
         timeline_png(model)
         seconds.append(time.perf_counter() - start)
     return seconds

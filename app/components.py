@@ -13,7 +13,7 @@ from mesa.visualization.utils import force_update, update_counter
 
 from model import FORMS, ActorGroup, ActorKind, CentreModel
 
-from .figures import network_figure, png_bytes, timeline_png
+from .figures import network_png, timeline_png
 from .labels import intervention_label, kind_label, text
 
 #: The page's language, ``da`` or ``en`` (one value per browser session).
@@ -135,9 +135,9 @@ def NetworkView(model: CentreModel):
     lang = language.value
 
     def draw():
+        # The reused figure is saved under the lock too: one figure, one drawer at a time.
         with _locked(model):
-            figure = network_figure(model, lang)
-        return png_bytes(figure)
+            return network_png(model, lang)
 
     png = solara.use_memo(draw, _drawing_key(model, lang))
     solara.Image(png, width="100%", classes=["workshop-network"])

@@ -105,43 +105,13 @@ def layout_of(model: CentreModel) -> FixedLayout:
     return layout
 
 
-def draw_network(ax, model: CentreModel, language: str = "da") -> None:
-    """Actors coloured by kind (circle: co-located, diamond: ad hoc) and their ties."""
-    layout = layout_of(model)
-    t, p = model.actor_table, model.pairs
-    tied = np.flatnonzero((p.form > 0) & model.present)
-    # Shallow ties first so the deep ones are drawn on top.
-    tied = tied[np.argsort(p.form[tied], kind="stable")]
-    forms = p.form[tied]
-    segments = np.stack([layout.xy(p.iu[tied]), layout.xy(p.ju[tied])], axis=1)
-    ax.add_collection(LineCollection(
-        segments,
-        colors=[Form(int(f)).colour for f in forms],
-        linewidths=[TIE_WIDTH[Form(int(f))] for f in forms],
-        alpha=0.8,
-        zorder=1,
-    ))  # fmt: skip
-
-    rows = np.array([a.row for a in model.actor_by_row if t.active[a.row]], dtype=int)
-    xy = layout.xy(rows)
-    for kind in ActorKind:
-        for co_located, marker in ((True, CO_LOCATED_MARKER), (False, AD_HOC_MARKER)):
-            pick = (t.kind[rows] == kind) & (t.co_located[rows] == co_located)
-            if not pick.any():
-                continue
-            colour = KIND_COLOUR[kind]
-            ax.scatter(
-                xy[pick, 0], xy[pick, 1], s=60 if co_located else 48, marker=marker,
-                facecolors=colour if co_located else "white", edgecolors=colour,
-                linewidths=1.8, zorder=2,
-            )  # fmt: skip
+def _network_frame(ax, language: str) -> None:
+    """What the network view shows whatever the week: extent and legend."""
     # The legend sits in the free space right of the circle.
     ax.set_xlim(-1.45, 2.6)
     ax.set_ylim(-1.45, 1.45)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"{text('network', language)} — {text('week', language).lower()} {model.week}")
-
     kinds = [
         Line2D([], [], marker=CO_LOCATED_MARKER, linestyle="", color=KIND_COLOUR[k],
                label=kind_label(k, language))
@@ -160,6 +130,68 @@ def draw_network(ax, model: CentreModel, language: str = "da") -> None:
     ax.legend(
         handles=kinds + placement + forms_legend, loc="upper right", fontsize=8, frameon=False,
     )  # fmt: skip
+
+
+def _network_now(ax, model: CentreModel, language: str) -> list:
+    """This week's ties and actors on the fixed layout; returns the artists drawn."""
+    layout = layout_of(model)
+    t, p = model.actor_table, model.pairs
+    tied = np.flatnonzero((p.form > 0) & model.present)
+    # Shallow ties first so the deep ones are drawn on top.
+    tied = tied[np.argsort(p.form[tied], kind="stable")]
+    forms = p.form[tied]
+    segments = np.stack([layout.xy(p.iu[tied]), layout.xy(p.ju[tied])], axis=1)
+    artists = [ax.add_collection(LineCollection(
+        segments,
+        colors=[Form(int(f)).colour for f in forms],
+        linewidths=[TIE_WIDTH[Form(int(f))] for f in forms],
+        alpha=0.8,
+        zorder=1,
+    ), autolim=False)]  # fmt: skip
+
+    rows = np.array([a.row for a in model.actor_by_row if t.active[a.row]], dtype=int)
+    xy = layout.xy(rows)
+    for kind in ActorKind:
+        for co_located, marker in ((True, CO_LOCATED_MARKER), (False, AD_HOC_MARKER)):
+            pick = (t.kind[rows] == kind) & (t.co_located[rows] == co_located)
+            if not pick.any():
+                continue
+            colour = KIND_COLOUR[kind]
+            artists.append(ax.scatter(
+                xy[pick, 0], xy[pick, 1], s=60 if co_located else 48, marker=marker,
+                facecolors=colour if co_located else "white", edgecolors=colour,
+                linewidths=1.8, zorder=2,
+            ))  # fmt: skip
+    # Scatter widens the data limits; the view stays the fixed frame.
+    ax.set_xlim(-1.45, 2.6)
+    ax.set_ylim(-1.45, 1.45)
+    ax.set_title(f"{text('network', language)} — {text('week', language).lower()} {model.week}")
+    return artists
+
+
+def draw_network(ax, model: CentreModel, language: str = "da") -> None:
+    """Actors coloured by kind (circle: co-located, diamond: ad hoc) and their ties."""
+    _network_frame(ax, language)
+    _network_now(ax, model, language)
+
+
+class NetworkDrawing:
+    """The network view, made once and redrawn in place (see :class:`Timeline`)."""
+
+    def __init__(self, language: str = "da"):
+        self.language = language
+        self.figure = Figure(figsize=(7.4, 5.6), dpi=90)
+        self.figure.subplots_adjust(left=0.01, right=0.99, top=0.94, bottom=0.01)
+        self.ax = self.figure.subplots()
+        _network_frame(self.ax, language)
+        self._replaced: list = []
+
+    def draw(self, model: CentreModel) -> Figure:
+        """The figure showing ``model`` now."""
+        for artist in self._replaced:
+            artist.remove()
+        self._replaced = _network_now(self.ax, model, self.language)
+        return self.figure
 
 
 def _weekly(model: CentreModel):
@@ -266,24 +298,30 @@ def timeline_figure(model: CentreModel, language: str = "da") -> Figure:
     return Timeline(language).draw(model)
 
 
-_timelines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def network_figure(model: CentreModel, language: str = "da") -> Figure:
+    """A fresh figure of the centre's network now, on the model's fixed layout."""
+    return NetworkDrawing(language).draw(model)
+
+
+_drawings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _reused(model: CentreModel, drawing: type, language: str):
+    per_model = _drawings.setdefault(model, {})
+    key = (drawing, language)
+    if key not in per_model:
+        per_model[key] = drawing(language)
+    return per_model[key]
+
+
+def network_png(model: CentreModel, language: str = "da") -> bytes:
+    """The network as PNG, reusing one :class:`NetworkDrawing` per model and language."""
+    return png_bytes(_reused(model, NetworkDrawing, language).draw(model))
 
 
 def timeline_png(model: CentreModel, language: str = "da") -> bytes:
     """The timeline as PNG, reusing one :class:`Timeline` per model and language."""
-    per_language = _timelines.setdefault(model, {})
-    timeline = per_language.get(language)
-    if timeline is None:
-        timeline = per_language[language] = Timeline(language)
-    return png_bytes(timeline.draw(model))
-
-
-def network_figure(model: CentreModel, language: str = "da") -> Figure:
-    """The centre's network now, on the model's fixed layout."""
-    fig = Figure(figsize=(7.4, 5.6), dpi=90)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.94, bottom=0.01)
-    draw_network(fig.subplots(), model, language)
-    return fig
+    return png_bytes(_reused(model, Timeline, language).draw(model))
 
 
 def export_frame_figure(model: CentreModel, language: str = "da", weeks: int | None = None):
@@ -299,7 +337,8 @@ def export_frame_figure(model: CentreModel, language: str = "da", weeks: int | N
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG bytes (what the page sends to the browser)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    # Fast zlib level: the page sends a new image every step; time matters more than size.
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -313,7 +352,7 @@ def rgb_array(fig: Figure) -> np.ndarray:
 
 
 __all__ = [
-    "KIND_COLOUR", "FixedLayout", "draw_forms", "draw_network", "export_frame_figure",
-    "layout_of", "network_figure", "png_bytes", "rgb_array", "Timeline", "timeline_figure",
-    "timeline_png",
+    "KIND_COLOUR", "FixedLayout", "NetworkDrawing", "Timeline", "draw_forms", "draw_network",
+    "export_frame_figure", "layout_of", "network_figure", "network_png", "png_bytes",
+    "rgb_array", "timeline_figure", "timeline_png",
 ]  # fmt: skip

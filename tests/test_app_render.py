@@ -255,3 +255,22 @@ def test_reused_timeline_keeps_no_stale_drawing():
         assert len(ax_reused.texts) == len(ax_fresh.texts)
         assert ax_reused.get_xlim() == ax_fresh.get_xlim()
         assert ax_reused.get_ylim() == ax_fresh.get_ylim()
+
+
+def test_reused_network_drawing_shows_only_this_week():
+    from app.figures import NetworkDrawing
+
+    model = _run(WorkshopModel(centre_name="health", rng=3), 30)
+    drawing = NetworkDrawing("da")
+    drawing.draw(model)
+    model.set_coordinator(False)
+    model.add_actors(ActorGroup(kind="private", count=1))
+    _run(model, 20)
+    reused, fresh = drawing.draw(model), network_figure(model, "da")
+    (ax_reused,), (ax_fresh,) = reused.axes, fresh.axes
+    assert len(ax_reused.collections) == len(ax_fresh.collections)
+    assert np.array_equal(
+        np.array(_tie_collection(reused).get_segments()),
+        np.array(_tie_collection(fresh).get_segments()),
+    )
+    assert ax_reused.get_title() == ax_fresh.get_title() == "Netværket i centret — uge 50"
