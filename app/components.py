@@ -106,8 +106,10 @@ def Interventions(model: CentreModel):
             kinds = {kind_label(k, lang): k.id for k in ActorKind}
             newcomer = kind_label(ActorKind.from_id(new_kind.value), lang)
             solara.Select(
-                text("new_actor_kind", lang), value=newcomer,
-                on_value=lambda label: new_kind.set(kinds[label]), values=list(kinds),
+                text("new_actor_kind", lang),
+                value=newcomer,
+                on_value=lambda label: new_kind.set(kinds[label]),
+                values=list(kinds),
             )
             solara.Button(
                 f"{text('new_actor', lang)} ({newcomer})",

@@ -37,8 +37,13 @@ def test_every_preset_builds_with_its_own_drivers():
 
 def test_slider_drivers_apply_when_preset_drivers_are_off():
     model = WorkshopModel(
-        centre_name="health", use_preset_drivers=False, co_location=0.1, coordinator=False,
-        leadership_support=0.3, core_load=0.2, rng=1,
+        centre_name="health",
+        use_preset_drivers=False,
+        co_location=0.1,
+        coordinator=False,
+        leadership_support=0.3,
+        core_load=0.2,
+        rng=1,
     )
     assert (model.drivers.co_location, model.drivers.coordinator) == (0.1, False)
     assert model.coordinator_active is False
