@@ -1,0 +1,96 @@
+"""Danish and English texts of the workshop app; Danish is the default language.
+
+Form names and meanings come from :class:`model.Form` (the report's Figure 7); the
+kinds' Danish names from :class:`model.ActorKind`. Everything else shown is here.
+"""
+
+from __future__ import annotations
+
+from model import ActorKind
+
+LANGUAGES = ("da", "en")
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": ("Samarbejde i et medborgercenter", "Collaboration in a medborgercenter"),
+    "week": ("Uge", "Week"),
+    "ties": ("samarbejdsbånd", "collaboration ties"),
+    "actors": ("aktører", "actors"),
+    "mean_trust": ("gns. tillid", "mean trust"),
+    "coordinator": ("Tovholder", "Coordinator"),
+    "coordinator_on": ("aktiv", "active"),
+    "coordinator_off": ("stoppet", "stopped"),
+    "centre": ("Center", "Centre"),
+    "drivers": ("Drivere", "Drivers"),
+    "co_location": ("samlokalisering", "co-location"),
+    "leadership_support": ("ledelsesopbakning", "leadership support"),
+    "core_load": ("kerneopgavepres", "core-task load"),
+    "interventions": ("Indgreb undervejs", "Interventions during the run"),
+    "stop_coordinator": ("Stop tovholderen", "Stop the coordinator"),
+    "restore_coordinator": ("Genindsæt tovholderen", "Restore the coordinator"),
+    "cut_funding": ("Projektmidlerne stopper", "Cut project funding"),
+    "new_actor": ("En ny aktør kommer til", "A new actor arrives"),
+    "new_actor_kind": ("Ny aktørs type", "Kind of the new actor"),
+    "leadership_drops": ("Ledelsesopbakningen falder", "Leadership support drops"),
+    "leadership_to": ("Ny ledelsesopbakning", "New leadership support"),
+    "history": ("Indgreb", "Interventions"),
+    "no_interventions": ("Ingen indgreb endnu", "No interventions yet"),
+    "language": ("Sprog", "Language"),
+    "forms_legend": ("De fem samarbejdsformer", "The five forms of collaboration"),
+    "network": ("Netværket i centret", "The centre's network"),
+    "forms_over_time": ("Samarbejdsbånd pr. form", "Collaboration ties by form"),
+    "trust_over_time": ("Gennemsnitlig tillid", "Mean trust"),
+    "outcomes_over_time": ("Resultater (i alt)", "Outcomes (cumulative)"),
+    "co_located": ("samlokaliseret (bor i huset)", "co-located (housed in the centre)"),
+    "ad_hoc": ("ad hoc-bruger", "ad-hoc user"),
+    "referrals": ("henvisninger", "referrals"),
+    "resources_shared": ("delte ressourcer", "resources shared"),
+    "joint_offers": ("fælles tilbud", "joint offers"),
+    "new_initiatives": ("nye initiativer", "new initiatives"),
+    "failed_efforts": ("mislykkede forsøg", "failed efforts"),
+    "depth_note": (
+        "Bånd farves efter form og er tykkere jo dybere formen er.",
+        "Ties are coloured by form and thicker the deeper the form.",
+    ),
+    "reset_note": (
+        "Skyderne under 'Model Parameters' gælder fra næste Reset.",
+        "The sliders under 'Model Parameters' apply from the next Reset.",
+    ),
+}
+
+
+def text(key: str, language: str) -> str:
+    """The text ``key`` in ``da`` or ``en``."""
+    da, en = TEXTS[key]
+    return da if language == "da" else en
+
+
+def kind_label(kind: ActorKind, language: str) -> str:
+    """An actor kind's display name."""
+    return kind.danish if language == "da" else kind.id.replace("_", "-")
+
+
+_NOTES_DA = (
+    ("coordinator stops", "tovholderen stopper"),
+    ("coordinator starts", "tovholderen starter"),
+    ("forum founded", "forum oprettes"),
+    ("forum dissolved", "forum nedlægges"),
+    ("project funding ends", "projektmidlerne stopper"),
+    ("leadership support", "ledelsesopbakning"),
+    ("actor(s) arrive", "aktør(er) kommer til"),
+    ("a funder pulls out", "en bidragyder trækker sig"),
+    ("time in the house cut by", "tid i huset skåret med"),
+    ("actors", "aktører"),
+    ("leaves", "forlader centret"),
+    (" all ", " alle "),
+)
+
+
+def intervention_label(note: str, language: str) -> str:
+    """An entry of ``model.interventions`` in the chosen language (the model notes English)."""
+    if language != "da":
+        return note
+    for en, da in _NOTES_DA:
+        note = note.replace(en, da)
+    for kind in ActorKind:
+        note = note.replace(f" {kind.id} ", f" {kind.danish} ")
+    return note

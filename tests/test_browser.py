@@ -1,0 +1,160 @@
+"""The workshop page in a real headless browser (Debian's chromium), fully offline.
+
+Starts ``python -m app`` on a free localhost port, blocks every request that would leave
+127.0.0.1, then steps the model and presses the coordinator button as a teacher would.
+A screenshot is kept in ``test-artifacts/workshop.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+STARTUP_SECONDS = 90
+UI_MS = 30_000  # a bound on every wait in the page; the machine is shared and slow
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),  # fmt: skip
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Terminate the server's process group, then kill it if it does not go in time."""
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=15)
+
+
+@pytest.fixture
+def page_url(tmp_path):
+    port = _free_port()
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if server.poll() is not None:
+                pytest.fail("server exited: " + (tmp_path / "server.log").read_text()[-2000:])
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("server did not answer in time: "
+                            + (tmp_path / "server.log").read_text()[-2000:])  # fmt: skip
+            time.sleep(0.5)
+        yield url
+    finally:
+        _stop(server)
+        log.close()
+
+
+def _week(status: str) -> int:
+    return int(re.search(r"(?:Uge|Week) (\d+)", status).group(1))
+
+
+def test_teacher_steps_and_stops_the_coordinator_offline(page_url):
+    from playwright.sync_api import expect, sync_playwright
+
+    left_localhost: list[str] = []
+
+    def only_localhost(route):
+        url = route.request.url
+        local = re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", url)
+        if local or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            left_localhost.append(url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                     timeout=UI_MS)  # fmt: skip
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(UI_MS)
+            page.route("**/*", only_localhost)
+            page.goto(page_url, timeout=UI_MS * 2)
+
+            status = page.locator(".workshop-status")
+            expect(status).to_contain_text("Uge 0", timeout=UI_MS * 2)
+            network = page.locator("img.workshop-network")
+            timeline = page.locator("img.workshop-timeline")
+            expect(network).to_be_visible()
+            network_before, timeline_before = network.screenshot(), timeline.screenshot()
+
+            step = page.get_by_role("button", name="Step", exact=True)
+            for week in range(1, 6):
+                step.click()
+                expect(status).to_contain_text(f"Uge {week} ")
+            assert _week(status.inner_text()) == 5
+            ties = int(re.search(r"(\d+) samarbejdsbånd", status.inner_text()).group(1))
+            assert ties > 0
+            # The drawings followed the model (redrawn, not the week-0 pictures).
+            expect(network).to_be_visible()
+            assert network.screenshot() != network_before
+            assert timeline.screenshot() != timeline_before
+
+            # Kvarterhuset Motalavej starts without a coordinator: start one, then stop it.
+            coordinator = page.locator("button.workshop-coordinator")
+            expect(status).to_contain_text("Tovholder: stoppet")
+            expect(coordinator).to_contain_text("Genindsæt tovholderen", ignore_case=True)
+            coordinator.click()
+            expect(status).to_contain_text("Tovholder: aktiv")
+            expect(coordinator).to_contain_text("Stop tovholderen", ignore_case=True)
+            coordinator.click()
+            expect(status).to_contain_text("Tovholder: stoppet")
+            expect(page.locator(".workshop-history")).to_contain_text("uge 6: tovholderen stopper")
+            step.click()
+            expect(status).to_contain_text("Uge 6 ")
+            expect(status).to_contain_text("Tovholder: stoppet")
+
+            page.get_by_role("button", name="English").click()
+            expect(status).to_contain_text("Coordinator: stopped")
+            expect(page.locator(".workshop-form-legend").last).to_contain_text(
+                "we make something new together"
+            )
+
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "workshop.png"), full_page=True)
+        finally:
+            browser.close()
+
+    assert left_localhost == [], f"the page tried to reach the internet: {left_localhost[:5]}"
