@@ -201,16 +201,22 @@ class CentreModel(mesa.Model):
             at_forum = attend[p.iu] & attend[p.ju]
         introduced = np.zeros(p.n_pairs, dtype=bool)
         if self.coordinator_active:
-            new = t.active & (t.arrived > 0) & (self.week - t.arrived < self.params.newcomer_weeks)
             introduced = k.choose_introductions(
-                p.familiarity, present, new[p.iu] | new[p.ju], self.params,
+                p.familiarity, present, self.newcomer_pairs(), self.params,
                 self.rng.random(p.n_pairs),
             )
         p.familiarity = k.learn_from_contact(
             p.familiarity, encountered, at_forum, introduced, self.params
         )
         self.last_contact = encountered | at_forum | introduced
+        self.last_introduced = introduced
         return self.last_contact
+
+    def newcomer_pairs(self) -> np.ndarray:
+        """Pairs with an actor who arrived within the last ``newcomer_weeks``."""
+        t, p = self.actor_table, self.pairs
+        new = t.active & (t.arrived > 0) & (self.week - t.arrived < self.params.newcomer_weeks)
+        return new[p.iu] | new[p.ju]
 
     @property
     def forum_meets_this_week(self) -> bool:
@@ -251,6 +257,9 @@ class CentreModel(mesa.Model):
         form_cost = np.asarray(self.params.form_cost)
         marginal = (form_cost[target] - form_cost[p.form]) * ctx["cost_factor"] * p.reach_factor
         hours_ok = (marginal <= ctx["spare_i"]) & (marginal <= ctx["spare_j"])
+        # An introduction by the coordinator opens knowledge sharing even for busy actors;
+        # if hours then do not suffice, enforce_hour_budgets decides which ties give way.
+        hours_ok |= self.last_introduced & (target == Form.KNOWLEDGE_SHARING)
         new_form = k.update_forms(
             p.form, target, stay, chance, hours_ok, present, self.params,
             self.rng.random(p.n_pairs),
@@ -262,6 +271,10 @@ class CentreModel(mesa.Model):
         """No actor spends more hours on ties than it has; the least valued ties give way."""
         p = self.pairs
         priority = p.familiarity + p.trust + p.overlap
+        if self.coordinator_active:
+            # The coordinator makes clear why actors should spend time on newcomers
+            # (*Del 1, Aalborg Øst*), so a newcomer's ties are not the first to give way.
+            priority = priority + self.params.welcome_priority * self.newcomer_pairs()
         new_form = self.kernels.enforce_hour_budgets(
             p.form, stay_eligible, priority, p.reach_factor, self.budget, p.iu, p.ju,
             self.params, self.coordinator_active,
@@ -410,10 +423,36 @@ class CentreModel(mesa.Model):
         row = self._rows_of(names=[name])
         if len(row) == 0:
             raise InputError("name", name, "an actor present in the centre")
+        self.hand_over_relations(int(row[0]))
         self.actor_table.active[row[0]] = False
         self.actor_table.left[row[0]] = self.next_week
         self.pairs.reset_pairs_of(int(row[0]))
         self._note(f"{name} leaves")
+
+    def hand_over_relations(self, row: int) -> None:
+        """Permanent partners of a leaving actor step in: they get to know its other
+        partners as well as it did, to ``handover_share`` of its familiarity and trust.
+
+        *Del 3, Opbyg et holdbart organisatorisk fundament*: a broad palette of permanent
+        actors lets others step in when one actor is strained or leaves.
+        """
+        p, t = self.pairs, self.actor_table
+        others, ks = p.partner_index(row)
+        tied = (p.form[ks] > 0) & t.active[others]
+        partners, partner_ks = others[tied], ks[tied]
+        takers = np.flatnonzero(t.permanent[partners])
+        if len(takers) == 0 or len(partners) < 2:
+            return
+        a = np.repeat(takers, len(partners))
+        b = np.tile(np.arange(len(partners)), len(takers))
+        keep = partners[a] != partners[b]
+        a, b = a[keep], b[keep]
+        pair_ks = condensed_index(partners[a], partners[b], p.capacity)
+        share = self.params.handover_share
+        p.familiarity[pair_ks] = np.maximum(
+            p.familiarity[pair_ks], share * p.familiarity[partner_ks[b]]
+        )
+        p.trust[pair_ks] = np.maximum(p.trust[pair_ks], share * p.trust[partner_ks[b]])
 
     # ------------------------------------------------------------ initialisation
     def _resolve_drivers(self, co_location, coordinator, leadership_support, core_load) -> Drivers:

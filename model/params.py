@@ -41,6 +41,10 @@ class ModelParams:
         reach_cost: extra share of a tie's cost for partners who are never in the house
             at the same time (the centre "lowers the cost of reaching each other",
             *Opsamling*); no extra cost from a third of the week together.
+        welcome_priority: added to a newcomer's ties' priority under hour pressure while
+            a coordinator runs (the coordinator makes room for newcomers).
+        handover_share: share of a leaving actor's familiarity and trust with its partners
+            that its permanent partners take over (others step in).
         coordinator_cost_factor: multiplier on tie costs while a coordinator keeps
             relations up.
         familiarity_to_enter: familiarity needed to take up each form.
@@ -103,6 +107,8 @@ class ModelParams:
     expiry_mandate_factor: float = 0.3
     form_cost: list[float] = field(default_factory=lambda: _per_form(0.25, 0.5, 0.5, 2.0, 3.0))
     coordinator_cost_factor: float = 0.8
+    welcome_priority: float = 1.0
+    handover_share: float = 0.8
     reach_cost: float = 1.0
     familiarity_to_enter: list[float] = field(
         default_factory=lambda: _per_form(0.25, 0.4, 0.3, 0.5, 0.6)
@@ -152,7 +158,7 @@ class ModelParams:
             "baseline_trust", "familiarity_decay", "trust_decay", "system_decay_factor",
             "initial_familiarity", "same_kind_familiarity", "adhoc_encounter_factor",
             "coordinator_cost_factor", "fresh_partner_novelty", "mandate_to_enter_deep",
-            "no_overview_factor",
+            "no_overview_factor", "handover_share",
         }  # fmt: skip
         for f in fields(self):
             value = getattr(self, f.name)

@@ -120,11 +120,7 @@ def newcomer_degree(centre: str, scenario: str, week: int = 130) -> pd.Series:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("centre", [
-    pytest.param("health", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-        "Fails in the health preset: newcomers arriving after the stop get MORE ties "
-        "(10.3 vs 8.5 at week 130, 20 seeds) because core_load 0.75 saturates hour budgets "
-        "and the kept incumbent ties crowd newcomers out; holds with drivers.core_load=0.55 "
-        "(12.9 vs 14.1). Reported to the lead with a proposed mechanism."))),
+    "health",
     "association", "library", "housing_area",
 ])  # fmt: skip
 def test_fact3_newcomers_after_the_stop_get_fewer_ties(centre):
@@ -183,11 +179,6 @@ def _ties_after_loss(spec: CentreSpec, seed: int, lose: bool, week: int = 104) -
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "Fact 11 does not hold with the current mechanisms: a year after losing its most central "
-    "actor the all-permanent centre has 18.3 % (SE 0.5) fewer ties than without the loss, the "
-    "few-permanent one 16.2 % (SE 0.7); nothing lets others step into a departed actor's "
-    "relations. Reported to the lead with a proposed mechanism."))
 def test_fact11_permanent_actors_make_collaboration_survive_a_loss():
     """Fact 11 (Del 3, SAML EN BRED PALET AF FASTE AKTØRER I HUSET): with a broad mix of
     permanent actors, collaboration survives the loss of one actor better."""
