@@ -22,7 +22,7 @@ from model import InputError
 from .config import RunConfig, to_run_config
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-GROUPS = ("centre", "scenario")
+GROUPS = ("centre", "scenario", "launcher")
 _SKIP_PRECHECK = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--shell-completion", "-sc"}  # fmt: skip
 
 
