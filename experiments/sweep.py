@@ -174,7 +174,8 @@ def summarise_session(sweep_dir: Path) -> SweepSummary:
     if session is None:
         return SweepSummary(sweep_dir, 0)
     statuses = _read_statuses(sweep_dir / STATE / "progress" / session["id"])
-    counts = {s: sum(1 for x in statuses if x["status"] == s) for s in ("done", "skipped", "failed")}
+    kinds = ("done", "skipped", "failed")
+    counts = {s: sum(1 for x in statuses if x["status"] == s) for s in kinds}
     failed = sorted(x["job"] for x in statuses if x["status"] == "failed")
     summary = SweepSummary(sweep_dir, session["total"], counts, failed,
                            max(session["total"] - len(statuses), 0))  # fmt: skip
