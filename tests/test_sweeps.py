@@ -61,8 +61,8 @@ def test_same_config_and_seed_give_identical_results_on_basic_and_joblib(basic_a
     assert jobs(root / "basic") == jobs(root / "joblib")  # folders named by overrides alone
     for job in jobs(root / "basic"):
         for name in ("timeseries.parquet", "ties.parquet"):
-            pd.testing.assert_frame_equal(pd.read_parquet(root / "basic" / job / name),
-                                          pd.read_parquet(root / "joblib" / job / name))  # fmt: skip
+            expected = pd.read_parquet(root / "basic" / job / name)
+            pd.testing.assert_frame_equal(expected, pd.read_parquet(root / "joblib" / job / name))
     # the comparison has teeth: the swept drivers do change the results
     frames = [pd.read_parquet(root / "basic" / job / "timeseries.parquet") for job in
               jobs(root / "basic")]  # fmt: skip
