@@ -36,12 +36,15 @@ def varying_keys(runs: pd.DataFrame, keys: list[str]) -> list[str]:
     return [k for k in keys if runs[k].astype(str).nunique() > 1]
 
 
+def _is_numeric(values: pd.Series) -> bool:
+    return all(isinstance(v, int | float | np.number) and not isinstance(v, bool)
+               for v in values.drop_duplicates().tolist())  # fmt: skip
+
+
 def _positions(values: pd.Series) -> tuple[np.ndarray, list[str], dict]:
     """x positions for a key's values: numbers as numbers, anything else evenly spaced."""
     distinct = values.drop_duplicates().tolist()
-    numeric = all(isinstance(v, int | float | np.number) and not isinstance(v, bool)
-                  for v in distinct)  # fmt: skip
-    if numeric:
+    if _is_numeric(values):
         ordered = sorted(distinct)
         return np.array(ordered, dtype=float), [f"{v:g}" for v in ordered], {v: v for v in ordered}
     ordered = sorted(distinct, key=str)
@@ -53,6 +56,7 @@ def _positions(values: pd.Series) -> tuple[np.ndarray, list[str], dict]:
 def forms_against_driver(runs: pd.DataFrame, driver: str, others: list[str]) -> plt.Figure:
     """One panel per form (and trust): final-week ties against ``driver``, band over seeds."""
     xs, ticks, where = _positions(runs[driver])
+    numeric = _is_numeric(runs[driver])
     groups = [(None, runs)]
     combos = runs[others].astype(str).drop_duplicates() if others else pd.DataFrame()
     if others and 1 < len(combos) <= MAX_LINES:
@@ -72,10 +76,16 @@ def forms_against_driver(runs: pd.DataFrame, driver: str, others: list[str]) -> 
             )
             x = np.array([where[v] for v in stats.index], dtype=float)
             order = np.argsort(x)
-            ax.plot(x[order], stats["mean"].to_numpy()[order], color=colour,
-                    linestyle=styles[i % len(styles)], marker="o", ms=3, label=label)  # fmt: skip
-            ax.fill_between(x[order], stats["low"].to_numpy()[order],
-                            stats["high"].to_numpy()[order], color=colour, alpha=0.15)  # fmt: skip
+            mean, low, high = (stats[c].to_numpy()[order] for c in ("mean", "low", "high"))
+            if numeric:  # a line and a band along a numeric driver
+                ax.plot(x[order], mean, color=colour, linestyle=styles[i % len(styles)],
+                        marker="o", ms=3, label=label)  # fmt: skip
+                ax.fill_between(x[order], low, high, color=colour, alpha=0.15)
+            else:  # categories: a point and a bar each, side by side per group
+                shift = (i - (len(groups) - 1) / 2) * 0.12
+                ax.errorbar(x[order] + shift, mean, yerr=[mean - low, high - mean],
+                            color=colour, fmt="os^Dv<"[i % 6], ms=4, capsize=3,
+                            linestyle="none", label=label)  # fmt: skip
         ax.set_title(title)
         ax.set_xticks(xs, ticks, rotation=45 if len(ticks) > 6 else 0)
         ax.grid(alpha=0.3)
