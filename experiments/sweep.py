@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import shutil
 import time
 import traceback
@@ -138,12 +139,14 @@ def record(sweep_dir: Path, job_dir: Path, outcome: JobOutcome) -> str:
         return line
     folder = sweep_dir / STATE / "progress" / session["id"]
     key = hashlib.sha1(name.encode()).hexdigest()[:16]
-    write_json({"job": name, **outcome.__dict__}, folder / f"{key}.json")
-    statuses = [s["status"] for s in _read_statuses(folder)]
+    # The status is in the file name, so counting is a directory listing, not N reads.
+    write_json({"job": name, **outcome.__dict__}, folder / f"{key}.{outcome.status}.json")
+    statuses = _statuses(folder)
     done, total = len(statuses), session["total"]
     elapsed = time.time() - session["started"]
     left = elapsed / done * max(total - done, 0) if done else math.nan
-    extra = ", ".join(f"{statuses.count(s)} {s}" for s in ("skipped", "failed") if s in statuses)
+    counts = [(s, sum(1 for x in statuses.values() if x == s)) for s in ("skipped", "failed")]
+    extra = ", ".join(f"{n} {s}" for s, n in counts if n)
     return f"[{done}/{total}] {line}" + (f" ({extra})" if extra else "") + f" — {_eta(left)} left"
 
 
@@ -173,10 +176,12 @@ def summarise_session(sweep_dir: Path) -> SweepSummary:
     session = _read_session(sweep_dir)
     if session is None:
         return SweepSummary(sweep_dir, 0)
-    statuses = _read_statuses(sweep_dir / STATE / "progress" / session["id"])
+    folder = sweep_dir / STATE / "progress" / session["id"]
+    statuses = _statuses(folder)
     kinds = ("done", "skipped", "failed")
-    counts = {s: sum(1 for x in statuses if x["status"] == s) for s in kinds}
-    failed = sorted(x["job"] for x in statuses if x["status"] == "failed")
+    counts = {s: sum(1 for x in statuses.values() if x == s) for s in kinds}
+    failed = sorted(_job_of(folder / f"{key}.failed.json")
+                    for key, status in statuses.items() if status == "failed")  # fmt: skip
     summary = SweepSummary(sweep_dir, session["total"], counts, failed,
                            max(session["total"] - len(statuses), 0))  # fmt: skip
     failures = sweep_dir / FAILURES_FILE
@@ -217,14 +222,20 @@ def _read_session(sweep_dir: Path) -> dict | None:
         return None
 
 
-def _read_statuses(folder: Path) -> list[dict]:
-    statuses = []
-    for path in sorted(Path(folder).glob("*.json")):
-        try:
-            statuses.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue  # a file another job is just renaming into place
+def _statuses(folder: Path) -> dict[str, str]:
+    """Job key → status, from the names of the session's status files."""
+    statuses = {}
+    if Path(folder).is_dir():
+        for entry in os.scandir(folder):
+            key, _, rest = entry.name.partition(".")
+            status = rest.removesuffix(".json")
+            if status in ("done", "skipped", "failed"):  # not a temporary file mid-rename
+                statuses[key] = status
     return statuses
+
+
+def _job_of(path: Path) -> str:
+    return json.loads(path.read_text(encoding="utf-8"))["job"]
 
 
 def _eta(seconds: float) -> str:
