@@ -109,6 +109,8 @@ def execute_job(cfg: DictConfig, out: Path) -> JobOutcome:
     # Until summary.json is rewritten for this config the job counts as incomplete.
     (out / "summary.json").unlink(missing_ok=True)
     (out / ERROR_FILE).unlink(missing_ok=True)
+    for leftover in out.glob(".*.tmp"):  # temporary files of a job killed mid-write
+        leftover.unlink(missing_ok=True)
     try:
         run = to_run_config(cfg)
         write_results(run, simulate(run), out, resolved)

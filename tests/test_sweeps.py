@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -98,6 +100,33 @@ def test_rerun_resumes_an_interrupted_sweep_without_rerunning_complete_jobs(tmp_
     runs = collect.collect(tmp_path).runs
     assert not runs.duplicated(["job", "seed"]).any()
     assert len(runs) == 3 * 2
+
+
+def test_a_killed_sweep_is_finished_by_running_it_again(tmp_path):
+    """Kill the whole sweep as soon as its first job is complete, then run it again."""
+    args = ["steps=260", "replicates=4", "drivers.leadership_support=0.2,0.5,0.8"]
+    command = [sys.executable, "-m", "experiments.run", "-m", *args,
+               f"hydra.sweep.dir={tmp_path}"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    try:
+        while not jobs(tmp_path) and process.poll() is None:
+            time.sleep(0.02)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    finished = jobs(tmp_path)
+    assert 1 <= len(finished) < 3  # killed part-way (jobs take about a second each)
+    kept = {name: (tmp_path / name / "summary.json").stat().st_mtime_ns for name in finished}
+
+    again = sweep(tmp_path, *args)
+    assert again.returncode == 0, again.stderr
+    assert f"{len(finished)} skipped" in again.stdout
+    assert len(jobs(tmp_path)) == 3
+    assert {n: (tmp_path / n / "summary.json").stat().st_mtime_ns for n in finished} == kept
+    assert not list(tmp_path.glob("*/.*.tmp"))  # no half-written file left behind
+    runs = collect.collect(tmp_path).runs
+    assert len(runs) == 3 * 4 and not runs.duplicated(["job", "seed"]).any()
 
 
 def test_a_changed_config_is_not_taken_for_complete(tmp_path):
