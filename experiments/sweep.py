@@ -165,6 +165,9 @@ class SweepReport(Callback):
         }
         write_json(session, sweep_dir / STATE / "session.json")
         print(f"Sweep {sweep_dir}/: {session['total']} job(s)", flush=True)
+        if config.sweep.name == "sweep" and sweep_dir.name == "sweep":
+            print("  (unnamed: add sweep.name=<name> so different sweeps do not share this "
+                  "folder)", flush=True)  # fmt: skip
 
     def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
         global LAST_SWEEP
