@@ -24,7 +24,7 @@ from .config import RunConfig, to_run_config
 from .roster import is_roster_path, load_roster
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-GROUPS = ("centre", "scenario")
+GROUPS = ("centre", "scenario", "launcher")
 #: Hydra flags that only print information; no run follows, so nothing to check.
 _SKIP_PRECHECK = {
     "--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--shell-completion", "-sc",

@@ -3,9 +3,12 @@
     python -m experiments.run                       # housing_area, baseline, seed 0, 260 weeks
     python -m experiments.run centre=health drivers.coordinator=false replicates=20
     python -m experiments.run -m drivers.leadership_support=0.2,0.8 replicates=30 sweep.name=lead
+    python -m experiments.run -m ... launcher=joblib      # all local cores (or slurm, ...)
 
 Writes ``timeseries.parquet``, ``actors.parquet``, ``ties.parquet`` and ``summary.json``
 into Hydra's run (or sweep job) folder; ``docs/outputs.md`` documents every column.
+A sweep (``-m``) skips complete jobs, keeps going past failed ones and exits with status 1
+if any failed (see :mod:`experiments.sweep` and ``docs/researchers.md``).
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
 import model
 
+from . import sweep
 from .cli import fail, precheck, roster_overrides
 from .config import RunConfig, to_run_config
 from .outputs import write_json, write_parquet
@@ -58,7 +63,7 @@ def run_job(cfg: DictConfig) -> Path:
         run = to_run_config(cfg)
     except model.InputError as err:
         fail(err)
-    logging.getLogger("mesa").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     out = Path(HydraConfig.get().runtime.output_dir)
     started = time.perf_counter()
     bar = tqdm(total=run.replicates, desc="seeds", unit="seed", disable=run.replicates < 2,
@@ -78,9 +83,22 @@ def run_job(cfg: DictConfig) -> Path:
     return out
 
 
+def run_sweep_job(cfg: DictConfig) -> sweep.JobOutcome:
+    """One job of a sweep: skip if complete, isolate a failure, print a progress line."""
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    hydra_cfg = HydraConfig.get()
+    out = Path(hydra_cfg.runtime.output_dir)
+    outcome = sweep.execute_job(cfg, out)
+    print(sweep.record(Path(hydra_cfg.sweep.dir), out, outcome), flush=True)
+    return outcome
+
+
 @hydra.main(config_path="../configs", config_name="config", version_base="1.3")
 def hydra_main(cfg: DictConfig) -> None:
-    run_job(cfg)
+    if HydraConfig.get().mode == RunMode.MULTIRUN:
+        run_sweep_job(cfg)
+    else:
+        run_job(cfg)
 
 
 def main() -> None:
@@ -89,7 +107,10 @@ def main() -> None:
     except model.InputError as err:
         fail(err)
     precheck(sys.argv[1:])
+    sweep.LAST_SWEEP = None
     hydra_main()
+    if sweep.LAST_SWEEP is not None and not sweep.LAST_SWEEP.ok:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

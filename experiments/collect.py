@@ -1,0 +1,163 @@
+"""Merge a sweep's complete jobs into two tidy tables in the sweep folder.
+
+    python -m experiments.collect sweeps/coord_study          # runs.parquet, timeseries.parquet
+    python -m experiments.collect sweeps/coord_study --csv    # ... and the same as CSV
+
+``runs.parquet`` has one row per seed-run: every swept key as a column (e.g.
+``drivers.coordinator``), ``seed``, and that seed's figures — the final week's ties per
+form, trust and familiarity, and the totals over all weeks of the outcomes (referrals,
+exchanges, joint offers, new initiatives, failed efforts). ``timeseries.parquet`` is the
+weekly table of every seed-run with the same key columns. A job counts only when its
+``summary.json`` (written last) exists; failed or unfinished jobs are listed, not merged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
+
+from model.forms import FORMS
+
+from .cli import GROUPS
+from .outputs import write_csv, write_parquet
+from .sweep import ERROR_FILE
+
+NOT_SWEPT = {"sweep.name", "launcher"}  # how a sweep was named or launched, not what it varies
+FINAL_MEASURES = (
+    *(f"ties_{f.id}" for f in FORMS), "ties_total", "mean_trust", "mean_familiarity",
+    "n_actors", "coordinator_active", "forum_active",
+)  # fmt: skip
+TOTAL_MEASURES = ("referrals", "resources_shared", "joint_offers", "new_initiatives",
+                  "failed_efforts")  # fmt: skip
+
+
+@dataclass
+class Collected:
+    """A merged sweep: the two tables, the swept keys, and jobs left out."""
+
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+    keys: list[str]
+    incomplete: list[Path]
+
+
+def job_dirs(sweep_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Complete job folders (with ``summary.json``) and failed or unfinished ones."""
+    sweep_dir = Path(sweep_dir)
+    complete, incomplete = [], []
+    for marker in sorted(sweep_dir.rglob(".hydra/overrides.yaml")):
+        job = marker.parent.parent
+        if any(part.startswith(".") for part in job.relative_to(sweep_dir).parts):
+            continue  # .submitit, .sweep: launcher and progress files
+        (complete if (job / "summary.json").is_file() else incomplete).append(job)
+    for error in sorted(sweep_dir.rglob(ERROR_FILE)):
+        if error.parent not in complete and error.parent not in incomplete:
+            incomplete.append(error.parent)
+    return complete, incomplete
+
+
+def swept_values(job: Path, config: dict) -> dict:
+    """The job's overrides as typed values, keyed by their dotted key."""
+    lines = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text(encoding="utf-8")) or []
+    values = {}
+    for item in OverridesParser.create().parse_overrides(lines):
+        key = item.key_or_group
+        if key in NOT_SWEPT or key.startswith("hydra"):
+            continue
+        if key in GROUPS:
+            values[key] = item.get_value_element_as_str()
+            continue
+        node = config
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        values[key] = node if not isinstance(node, list | dict) else json.dumps(node)
+    return values
+
+
+def per_seed(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """One row per seed: final-week measures and totals of the outcomes over all weeks."""
+    by_seed = timeseries.sort_values(["seed", "step"]).groupby("seed")
+    final = by_seed.tail(1).set_index("seed")
+    row = final[["step", *FINAL_MEASURES]].rename(
+        columns={"step": "weeks", **{m: f"final_{m}" for m in FINAL_MEASURES}}
+    )
+    totals = by_seed[list(TOTAL_MEASURES)].sum().add_prefix("total_")
+    return row.join(totals).reset_index()
+
+
+def collect(sweep_dir: Path) -> Collected:
+    """Read every complete job of ``sweep_dir`` into the two tidy tables."""
+    complete, incomplete = job_dirs(sweep_dir)
+    if not complete:
+        raise FileNotFoundError(f"no complete job (summary.json) under {sweep_dir}")
+    runs, series, keys = [], [], []
+    for job in complete:
+        summary = json.loads((job / "summary.json").read_text(encoding="utf-8"))
+        values = swept_values(job, summary["config"])
+        keys += [k for k in values if k not in keys]
+        timeseries = pd.read_parquet(job / "timeseries.parquet")
+        name = str(job.relative_to(sweep_dir))
+        runs.append(_with_keys(per_seed(timeseries), name, values))
+        series.append(_with_keys(timeseries, name, values))
+    keys = sorted(keys)
+    runs_frame = _order(pd.concat(runs, ignore_index=True), keys)
+    series_frame = _order(pd.concat(series, ignore_index=True), keys)
+    return Collected(runs_frame, series_frame, keys, incomplete)
+
+
+def _with_keys(frame: pd.DataFrame, name: str, values: dict) -> pd.DataFrame:
+    frame.insert(0, "job", name)
+    for i, (key, value) in enumerate(values.items()):
+        frame.insert(1 + i, key, value)
+    return frame
+
+
+def _order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    for key in keys:
+        if key not in frame:
+            frame[key] = None
+    rest = [c for c in frame.columns if c not in keys and c != "job"]
+    return frame[["job", *keys, *rest]].sort_values(["job", "seed"], kind="stable")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m experiments.collect", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sweep_dir", type=Path, help="a sweep folder, e.g. sweeps/coord_study")
+    parser.add_argument("--csv", action="store_true", help="also write runs.csv, timeseries.csv")
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"error: sweep_dir={args.sweep_dir} is not allowed; allowed: an existing sweep "
+              "folder", file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        merged = collect(args.sweep_dir)
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    out = args.sweep_dir
+    write_parquet(merged.runs, out / "runs.parquet")
+    write_parquet(merged.timeseries, out / "timeseries.parquet")
+    if args.csv:
+        write_csv(merged.runs, out / "runs.csv")
+        write_csv(merged.timeseries, out / "timeseries.csv")
+    jobs = merged.runs["job"].nunique()
+    print(f"{jobs} job(s), {len(merged.runs)} seed-run(s); swept: {', '.join(merged.keys) or '-'}")
+    also = " (+ .csv)" if args.csv else ""
+    print(f"Files: {out}/runs.parquet, {out}/timeseries.parquet{also}")
+    if merged.incomplete:
+        print(f"Left out {len(merged.incomplete)} failed or unfinished job(s):")
+        for job in merged.incomplete:
+            print(f"  {job}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

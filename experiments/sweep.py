@@ -1,0 +1,253 @@
+"""Sweeps that survive scale: skip complete jobs, isolate failures, report progress.
+
+A sweep (``python -m experiments.run -m ...``) is many jobs, each one config × its
+replicate seeds, in ``sweeps/<sweep.name>/<the job's overrides>/``. Three rules make it
+safe to run on a laptop, with joblib or on a Slurm cluster alike:
+
+* **Resume** — a job whose ``summary.json`` (written last) holds the same resolved config
+  and model version is complete and is skipped; anything else is (re)run, so running an
+  interrupted sweep's command again finishes it without duplicates.
+* **Isolation** — a job that raises writes its traceback to ``error.txt`` in its own
+  folder and returns; the other jobs go on. The check happens inside the job, so it works
+  whichever process or node runs it.
+* **Report** — :class:`SweepReport`, a Hydra callback in the launching process, counts the
+  jobs, and at the end lists the failures (also in ``failures.txt``); ``experiments.run``
+  then exits with status 1. Each job prints one progress line with counts and time left,
+  from small status files under ``.sweep/`` (a shared folder works across cluster nodes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf
+
+import model
+
+from .outputs import write_json, write_text
+
+STATE = ".sweep"
+ERROR_FILE = "error.txt"
+FAILURES_FILE = "failures.txt"
+
+
+@dataclass
+class JobOutcome:
+    """What became of one job: ``done`` (ran now), ``skipped`` (complete before) or ``failed``."""
+
+    status: str
+    seconds: float = 0.0
+
+
+@dataclass
+class SweepSummary:
+    """Counts of one sweep session, as the launching process saw them at the end."""
+
+    sweep_dir: Path
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+    missing: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and self.missing == 0
+
+
+LAST_SWEEP: SweepSummary | None = None  # set by SweepReport.on_multirun_end, read by run.main
+
+
+def resolved_config(cfg: DictConfig) -> dict:
+    """The job's config as ``summary.json`` stores it (after a JSON round trip)."""
+    return json.loads(json.dumps(OmegaConf.to_container(cfg, resolve=True)))
+
+
+def is_complete(out: Path, resolved: dict) -> bool:
+    """True if ``out`` holds every result of exactly this config and model version."""
+    from .run import RESULT_FILES
+
+    if not all((out / name).is_file() for name in RESULT_FILES):
+        return False
+    try:
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        _identity(summary.get("config")) == _identity(resolved)
+        and summary.get("version") == model.__version__
+    )
+
+
+def _identity(config) -> dict | None:
+    """A config without the sweep's name: renaming a sweep folder does not change results."""
+    if not isinstance(config, dict):
+        return None
+    return {k: v for k, v in config.items() if k != "sweep"}
+
+
+def execute_job(cfg: DictConfig, out: Path) -> JobOutcome:
+    """Run one job into ``out`` unless it is complete; a failure goes to ``error.txt``."""
+    from .config import to_run_config
+    from .run import write_results
+    from .simulate import simulate
+
+    out = Path(out)
+    started = time.perf_counter()
+    resolved = resolved_config(cfg)
+    if is_complete(out, resolved):
+        return JobOutcome("skipped")
+    # Until summary.json is rewritten for this config the job counts as incomplete.
+    (out / "summary.json").unlink(missing_ok=True)
+    (out / ERROR_FILE).unlink(missing_ok=True)
+    for leftover in out.glob(".*.tmp"):  # temporary files of a job killed mid-write
+        leftover.unlink(missing_ok=True)
+    try:
+        run = to_run_config(cfg)
+        write_results(run, simulate(run), out, resolved)
+    except Exception:  # isolate: any error of this job must not stop the others
+        write_text(traceback.format_exc(), out / ERROR_FILE)
+        return JobOutcome("failed", time.perf_counter() - started)
+    return JobOutcome("done", time.perf_counter() - started)
+
+
+def count_jobs(task_overrides: list[str]) -> int:
+    """Jobs Hydra's basic sweeper makes of these overrides (the product of sweep values)."""
+    parsed = OverridesParser.create().parse_overrides(list(task_overrides))
+    total = 1
+    for item in parsed:
+        if item.is_sweep_override():
+            total *= len(list(item.sweep_string_iterator()))
+    return total
+
+
+def record(sweep_dir: Path, job_dir: Path, outcome: JobOutcome) -> str:
+    """Note a finished job for this session and return its progress line."""
+    sweep_dir, job_dir = Path(sweep_dir), Path(job_dir)
+    name = _job_name(sweep_dir, job_dir)
+    verb = {"done": "ran", "skipped": "skipped (complete)", "failed": "FAILED"}[outcome.status]
+    line = f"{name}: {verb}" + (f" in {outcome.seconds:.1f} s" if outcome.seconds else "")
+    session = _read_session(sweep_dir)
+    if session is None:
+        return line
+    folder = sweep_dir / STATE / "progress" / session["id"]
+    key = hashlib.sha1(name.encode()).hexdigest()[:16]
+    # The status is in the file name, so counting is a directory listing, not N reads.
+    write_json({"job": name, **outcome.__dict__}, folder / f"{key}.{outcome.status}.json")
+    statuses = _statuses(folder)
+    done, total = len(statuses), session["total"]
+    elapsed = time.time() - session["started"]
+    left = elapsed / done * max(total - done, 0) if done else math.nan
+    counts = [(s, sum(1 for x in statuses.values() if x == s)) for s in ("skipped", "failed")]
+    extra = ", ".join(f"{n} {s}" for s, n in counts if n)
+    return f"[{done}/{total}] {line}" + (f" ({extra})" if extra else "") + f" — {_eta(left)} left"
+
+
+class SweepReport(Callback):
+    """Hydra callback: set up the session's progress folder, report failures at the end."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        shutil.rmtree(sweep_dir / STATE / "progress", ignore_errors=True)  # older sessions
+        session = {
+            "id": f"{time.time_ns()}",
+            "started": time.time(),
+            "total": count_jobs(list(config.hydra.overrides.task)),
+        }
+        write_json(session, sweep_dir / STATE / "session.json")
+        print(f"Sweep {sweep_dir}/: {session['total']} job(s)", flush=True)
+        if config.sweep.name == "sweep" and sweep_dir.name == "sweep":
+            print("  (unnamed: add sweep.name=<name> so different sweeps do not share this "
+                  "folder)", flush=True)  # fmt: skip
+
+    def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
+        global LAST_SWEEP
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        LAST_SWEEP = summarise_session(sweep_dir)
+        print(describe(LAST_SWEEP), flush=True)
+
+
+def summarise_session(sweep_dir: Path) -> SweepSummary:
+    """Counts of the last session of ``sweep_dir``; writes or clears ``failures.txt``."""
+    session = _read_session(sweep_dir)
+    if session is None:
+        return SweepSummary(sweep_dir, 0)
+    folder = sweep_dir / STATE / "progress" / session["id"]
+    statuses = _statuses(folder)
+    kinds = ("done", "skipped", "failed")
+    counts = {s: sum(1 for x in statuses.values() if x == s) for s in kinds}
+    failed = sorted(_job_of(folder / f"{key}.failed.json")
+                    for key, status in statuses.items() if status == "failed")  # fmt: skip
+    summary = SweepSummary(sweep_dir, session["total"], counts, failed,
+                           max(session["total"] - len(statuses), 0))  # fmt: skip
+    failures = sweep_dir / FAILURES_FILE
+    if failed:
+        write_text("".join(f"{sweep_dir / job / ERROR_FILE}\n" for job in failed), failures)
+    else:
+        failures.unlink(missing_ok=True)
+    return summary
+
+
+def describe(summary: SweepSummary) -> str:
+    """The closing lines of a sweep: counts, then every failed job's traceback file."""
+    c = summary.counts
+    lines = [f"Sweep {summary.sweep_dir}/ finished: {summary.total} job(s), "
+             f"{c.get('done', 0)} ran, {c.get('skipped', 0)} skipped (complete), "
+             f"{c.get('failed', 0)} failed"]  # fmt: skip
+    if summary.missing:
+        lines.append(f"{summary.missing} job(s) never reported back (killed or lost?)")
+    if summary.failed:
+        lines.append("Failed jobs (traceback in each error.txt; listed in failures.txt):")
+        lines += [f"  {summary.sweep_dir / job / ERROR_FILE}" for job in summary.failed]
+        lines.append("Fix the cause and run the same command again: complete jobs are skipped.")
+    return "\n".join(lines)
+
+
+def _job_name(sweep_dir: Path, job_dir: Path) -> str:
+    try:
+        name = str(job_dir.resolve().relative_to(sweep_dir.resolve()))
+    except ValueError:
+        name = str(job_dir)
+    return name
+
+
+def _read_session(sweep_dir: Path) -> dict | None:
+    try:
+        return json.loads((Path(sweep_dir) / STATE / "session.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _statuses(folder: Path) -> dict[str, str]:
+    """Job key → status, from the names of the session's status files."""
+    statuses = {}
+    if Path(folder).is_dir():
+        for entry in os.scandir(folder):
+            key, _, rest = entry.name.partition(".")
+            status = rest.removesuffix(".json")
+            if status in ("done", "skipped", "failed"):  # not a temporary file mid-rename
+                statuses[key] = status
+    return statuses
+
+
+def _job_of(path: Path) -> str:
+    return json.loads(path.read_text(encoding="utf-8"))["job"]
+
+
+def _eta(seconds: float) -> str:
+    if math.isnan(seconds):
+        return "? s"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
