@@ -45,15 +45,14 @@ def test_scenario_runs_on_centre(centre, scenario):
         assert model.stats["n_actors"] == len(run.centre.initial_actor_names()) + 4
 
 
-def test_dispersed_houses_fewer_actors():
-    """Only actors the preset leaves free move out; the library fixes all of its actors
-    (the library staff are the house), so there dispersed changes nothing."""
-    for centre in ("housing_area", "association", "health"):
+def test_dispersed_houses_no_actor():
+    """Co-location 0 moves every actor out, even those a preset marks as housed."""
+    for centre in CENTRES:
         housed = []
         for scenario in ("baseline", "dispersed"):
             model = build_model(compose_run([f"centre={centre}", f"scenario={scenario}"]), 0)
             housed.append(int(model.actor_table.co_located[: model.actor_table.n].sum()))
-        assert housed[1] < housed[0], centre
+        assert housed[0] > 0 and housed[1] == 0, (centre, housed)
 
 
 def test_coordinator_stops_needs_a_running_coordinator():
