@@ -67,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sweep_dir", type=Path, help="a sweep folder, e.g. sweeps/coord_study")
     parser.add_argument("--out", type=Path, help="figure folder (default: SWEEP_DIR/figures)")
     args = parser.parse_args(argv)
-    if not args.sweep_dir.is_dir():
-        print(f"error: sweep_dir={args.sweep_dir} is not allowed; allowed: an existing sweep "
-              "folder", file=sys.stderr)  # fmt: skip
+    if collecting.missing_sweep_dir(args.sweep_dir):
         return 2
     try:
         written = report(args.sweep_dir, args.out)

@@ -127,15 +127,22 @@ def _order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame[["job", *keys, *rest]].sort_values(["job", "seed"], kind="stable")
 
 
+def missing_sweep_dir(sweep_dir: Path) -> bool:
+    """Say on one line (and return True) when ``sweep_dir`` is not a folder."""
+    if sweep_dir.is_dir():
+        return False
+    print(f"error: sweep_dir={sweep_dir} is not allowed; allowed: an existing sweep folder",
+          file=sys.stderr)  # fmt: skip
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m experiments.collect", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sweep_dir", type=Path, help="a sweep folder, e.g. sweeps/coord_study")
     parser.add_argument("--csv", action="store_true", help="also write runs.csv, timeseries.csv")
     args = parser.parse_args(argv)
-    if not args.sweep_dir.is_dir():
-        print(f"error: sweep_dir={args.sweep_dir} is not allowed; allowed: an existing sweep "
-              "folder", file=sys.stderr)  # fmt: skip
+    if missing_sweep_dir(args.sweep_dir):
         return 2
     try:
         merged = collect(args.sweep_dir)
