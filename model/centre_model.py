@@ -33,6 +33,7 @@ from .kinds import (
     bitmask,
     slot_mask,
 )
+from .outcomes import Outcomes
 from .pairs import PairState, condensed_index
 from .params import ModelParams
 from .transitions import deepest_below
@@ -159,9 +160,15 @@ class CentreModel(mesa.Model):
 
     @property
     def present(self) -> np.ndarray:
-        """Pairs whose two actors are both in the centre now."""
-        active = self.actor_table.active
-        return active[self.pairs.iu] & active[self.pairs.ju]
+        """Pairs whose two actors are both in the centre now (cached until someone
+        arrives or leaves; do not modify the returned array)."""
+        t = self.actor_table
+        key = (t.n, int((t.left[: t.n] >= 0).sum()), self.pairs.capacity)
+        if getattr(self, "_present_key", None) != key:
+            active = self.actor_table.active
+            self._present = active[self.pairs.iu] & active[self.pairs.ju]
+            self._present_key = key
+        return self._present
 
     @property
     def system_active(self) -> bool:
@@ -246,17 +253,22 @@ class CentreModel(mesa.Model):
         enter = k.eligible_forms(*common, stay=False)
         stay = k.eligible_forms(*common, stay=True)
         target = k.next_deeper(p.form, enter)
-        affinity = np.sqrt(t.affinity[p.iu, target] * t.affinity[p.ju, target])
+        # Only pairs with a deeper eligible form can move up: compute their chance alone.
+        c = np.flatnonzero(target > 0)
+        i, j, g = p.iu[c], p.ju[c], target[c]
         housing_social = t.kind == ActorKind.HOUSING_SOCIAL
-        chance = k.uptake_chance(
-            target, p.form, affinity, p.interdependence, p.overlap, ctx["mandate_product"],
-            0.5 * (t.risk_willingness[p.iu] + t.risk_willingness[p.ju]),
-            0.5 * (t.cocreation_experience[p.iu] + t.cocreation_experience[p.ju]),
-            housing_social[p.iu] | housing_social[p.ju], self.system_active, self.params,
+        chance = np.zeros(p.n_pairs)
+        chance[c] = k.uptake_chance(
+            g, p.form[c], np.sqrt(t.affinity[i, g] * t.affinity[j, g]), p.interdependence[c],
+            p.overlap[c], ctx["mandate_product"][c],
+            0.5 * (t.risk_willingness[i] + t.risk_willingness[j]),
+            0.5 * (t.cocreation_experience[i] + t.cocreation_experience[j]),
+            housing_social[i] | housing_social[j], self.system_active, self.params,
         )
         form_cost = np.asarray(self.params.form_cost)
-        marginal = (form_cost[target] - form_cost[p.form]) * ctx["cost_factor"] * p.reach_factor
-        hours_ok = (marginal <= ctx["spare_i"]) & (marginal <= ctx["spare_j"])
+        marginal = (form_cost[g] - form_cost[p.form[c]]) * ctx["cost_factor"] * p.reach_factor[c]
+        hours_ok = np.zeros(p.n_pairs, dtype=bool)
+        hours_ok[c] = (marginal <= ctx["spare_i"][c]) & (marginal <= ctx["spare_j"][c])
         # An introduction by the coordinator opens knowledge sharing even for busy actors;
         # if hours then do not suffice, enforce_hour_budgets decides which ties give way.
         hours_ok |= self.last_introduced & (target == Form.KNOWLEDGE_SHARING)
@@ -275,9 +287,11 @@ class CentreModel(mesa.Model):
             # The coordinator makes clear why actors should spend time on newcomers
             # (*Del 1, Aalborg Øst*), so a newcomer's ties are not the first to give way.
             priority = priority + self.params.welcome_priority * self.newcomer_pairs()
-        new_form = self.kernels.enforce_hour_budgets(
-            p.form, stay_eligible, priority, p.reach_factor, self.budget, p.iu, p.ju,
-            self.params, self.coordinator_active,
+        tied = np.flatnonzero(p.form > 0)  # untied pairs cost nothing and cannot change
+        new_form = p.form.copy()
+        new_form[tied] = self.kernels.enforce_hour_budgets(
+            p.form[tied], stay_eligible[:, tied], priority[tied], p.reach_factor[tied],
+            self.budget, p.iu[tied], p.ju[tied], self.params, self.coordinator_active,
         )
         self._set_forms(new_form)
         self.hours_used = hours_in_use(
@@ -289,12 +303,20 @@ class CentreModel(mesa.Model):
         """Referrals, exchanges and concluded joint efforts of this week."""
         p, t = self.pairs, self.actor_table
         n = p.n_pairs
-        return self.kernels.realise_outcomes(
-            p.form, p.familiarity, p.trust, p.shared_targets, p.weeks_in_form,
-            p.cocreation_weeks, t.permanent, t.cocreation_experience, p.iu, p.ju,
-            self.system_active, self.params,
-            self.rng.random(n), self.rng.random(n), self.rng.random(n),
+        u_event, u_success, u_novel = self.rng.random(n), self.rng.random(n), self.rng.random(n)
+        # Knowledge sharing produces no outcome event: only pairs aligning or deeper draw.
+        w = np.flatnonzero(p.form >= Form.ALIGNMENT)
+        some = self.kernels.realise_outcomes(
+            p.form[w], p.familiarity[w], p.trust[w], p.shared_targets[w], p.weeks_in_form[w],
+            p.cocreation_weeks[w], t.permanent, t.cocreation_experience, p.iu[w], p.ju[w],
+            self.system_active, self.params, u_event[w], u_success[w], u_novel[w],
         )
+        outcomes = _empty_week(n)
+        for name in Outcomes.__dataclass_fields__:
+            mask = np.zeros(n, dtype=bool)
+            mask[w] = getattr(some, name)
+            setattr(outcomes, name, mask)
+        return outcomes
 
     def end_concluded_efforts(self, outcomes, stay_eligible: np.ndarray) -> None:
         """A concluded joint action or co-creation ends; the pair returns to a shallower form."""
@@ -737,9 +759,7 @@ def _stat(name: str):
     return report
 
 
-def _empty_week(n_pairs: int):
-    from .outcomes import Outcomes
-
+def _empty_week(n_pairs: int) -> Outcomes:
     none = np.zeros(n_pairs, dtype=bool)
     return Outcomes(none, none, none, none, none, none, none, none)
 
