@@ -21,7 +21,13 @@ from .centre import ActorGroup, CentreSpec, KnownRelation, actor_name
 from .encounters import select_forum_attendees
 from .events import schedule_events
 from .forms import FORMS, Form
-from .hours import allocate_collaboration_hours, deep_form_mandate, hours_in_use, reach_factor
+from .hours import (
+    allocate_collaboration_hours,
+    coordination_cost_factor,
+    deep_form_mandate,
+    hours_in_use,
+    reach_factor,
+)
 from .kernels import get_kernels
 from .kinds import (
     KIND_PROFILES,
@@ -108,6 +114,7 @@ class CentreModel(mesa.Model):
         )
 
         self.coordinator_active = self.drivers.coordinator
+        self.coordination = 1.0 if self.coordinator_active else 0.0
         self.forum_active = self.centre.forum
         self.shared_places = self.centre.shared_places
         self.interventions: list[tuple[int, str]] = []
@@ -139,6 +146,7 @@ class CentreModel(mesa.Model):
     def step(self) -> None:
         """One week, in the order of the ODD's process overview."""
         self.apply_funding_expiry()
+        self.update_coordination()
         self._allocate_hours()
         contact = self.meet()
         stay_eligible = self.update_forms()
@@ -175,6 +183,16 @@ class CentreModel(mesa.Model):
         """A system for collaboration: a coordinator or a standing forum (*Del 3*)."""
         return self.coordinator_active or self.forum_active
 
+    def update_coordination(self) -> None:
+        """A coordinator's routines build up while it runs and wear off after it stops."""
+        target = 1.0 if self.coordinator_active else 0.0
+        self.coordination += (target - self.coordination) / self.params.coordination_weeks
+
+    @property
+    def upkeep(self) -> float:
+        """How much relations are kept up for the actors: by a forum, or by coordination."""
+        return 1.0 if self.forum_active else self.coordination
+
     def apply_funding_expiry(self) -> None:
         """Project-funded actors whose money ends this week lose development hours."""
         t = self.actor_table
@@ -189,7 +207,7 @@ class CentreModel(mesa.Model):
         self.mandate = deep_form_mandate(t.leadership, t.expired, self.params)
         self.hours_used = hours_in_use(
             self.pairs.form, self.pairs.reach_factor, self.pairs.iu, self.pairs.ju, t.capacity,
-            self.params, self.coordinator_active,
+            self.params, self.coordination,
         )
 
     def meet(self) -> np.ndarray:
@@ -233,7 +251,7 @@ class CentreModel(mesa.Model):
     def _pair_context(self) -> dict[str, np.ndarray]:
         p = self.pairs
         spare = self.budget - self.hours_used
-        cost_factor = self.params.coordinator_cost_factor if self.coordinator_active else 1.0
+        cost_factor = coordination_cost_factor(self.coordination, self.params)
         return {
             "mandate_product": self.mandate[p.iu] * self.mandate[p.ju],
             "can_lead": np.maximum(spare[p.iu], spare[p.ju])
@@ -291,12 +309,12 @@ class CentreModel(mesa.Model):
         new_form = p.form.copy()
         new_form[tied] = self.kernels.enforce_hour_budgets(
             p.form[tied], stay_eligible[:, tied], priority[tied], p.reach_factor[tied],
-            self.budget, p.iu[tied], p.ju[tied], self.params, self.coordinator_active,
+            self.budget, p.iu[tied], p.ju[tied], self.params, self.coordination,
         )
         self._set_forms(new_form)
         self.hours_used = hours_in_use(
             p.form, p.reach_factor, p.iu, p.ju, self.actor_table.capacity, self.params,
-            self.coordinator_active,
+            self.coordination,
         )
 
     def realise_outcomes(self):
@@ -336,7 +354,7 @@ class CentreModel(mesa.Model):
         )
         p.trust = k.update_trust(p.trust, working, outcomes.success, outcomes.failure, self.params)
         p.familiarity, p.trust = k.fade_relations(
-            p.familiarity, p.trust, contact | working, self.present, self.system_active,
+            p.familiarity, p.trust, contact | working, self.present, self.upkeep,
             self.params,
         )
 

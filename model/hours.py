@@ -41,20 +41,26 @@ def reach_factor(overlap: np.ndarray, params: ModelParams) -> np.ndarray:
     return 1.0 + params.reach_cost * (1.0 - np.minimum(3.0 * overlap, 1.0))
 
 
+def coordination_cost_factor(coordination: float, params: ModelParams) -> float:
+    """Tie-cost multiplier: ``coordinator_cost_factor`` at full coordination, 1 at none."""
+    return 1.0 - (1.0 - params.coordinator_cost_factor) * coordination
+
+
 def tie_costs(
-    form: np.ndarray, reach: np.ndarray, params: ModelParams, coordinator_active: bool
+    form: np.ndarray, reach: np.ndarray, params: ModelParams, coordination: float
 ) -> np.ndarray:
-    """Hours a week each partner spends on each pair's tie."""
-    factor = params.coordinator_cost_factor if coordinator_active else 1.0
+    """Hours a week each partner spends on each pair's tie; a coordinator's routines
+    (``coordination`` 0–1) take part of the upkeep off the actors."""
+    factor = coordination_cost_factor(coordination, params)
     return np.asarray(params.form_cost)[form] * factor * reach
 
 
 def hours_in_use(
     form: np.ndarray, reach: np.ndarray, iu: np.ndarray, ju: np.ndarray, n_rows: int,
-    params: ModelParams, coordinator_active: bool,
+    params: ModelParams, coordination: float,
 ) -> np.ndarray:
     """Hours each actor spends on its ties this week (both partners pay the tie's cost)."""
-    cost = tie_costs(form, reach, params, coordinator_active)
+    cost = tie_costs(form, reach, params, coordination)
     return np.bincount(iu, cost, minlength=n_rows) + np.bincount(ju, cost, minlength=n_rows)
 
 
@@ -67,7 +73,7 @@ def enforce_hour_budgets(
     iu: np.ndarray,
     ju: np.ndarray,
     params: ModelParams,
-    coordinator_active: bool,
+    coordination: float,
 ) -> np.ndarray:
     """Scale down ties until no actor spends more hours than its budget.
 
@@ -84,7 +90,7 @@ def enforce_hour_budgets(
     # Terminates: while anyone is over budget, its last tie in order is a misfit and
     # falls to a strictly cheaper form, so total cost falls every round.
     while True:
-        cost = tie_costs(form, reach, params, coordinator_active)
+        cost = tie_costs(form, reach, params, coordination)
         used = np.bincount(iu, cost, minlength=n_rows) + np.bincount(ju, cost, minlength=n_rows)
         if not np.any(used > budget + 1e-9):
             return form

@@ -45,6 +45,9 @@ class ModelParams:
             a coordinator runs (the coordinator makes room for newcomers).
         handover_share: share of a leaving actor's familiarity and trust with its partners
             that its permanent partners take over (others step in).
+        coordination_weeks: weeks for a coordinator's routines (updates, meeting
+            calendar, knowing who does what) to build up after it starts, or to wear off
+            after it stops; they lower tie costs and fading as they last.
         coordinator_cost_factor: multiplier on tie costs while a coordinator keeps
             relations up.
         familiarity_to_enter: familiarity needed to take up each form.
@@ -107,6 +110,7 @@ class ModelParams:
     expiry_mandate_factor: float = 0.3
     form_cost: list[float] = field(default_factory=lambda: _per_form(0.25, 0.5, 0.5, 2.0, 3.0))
     coordinator_cost_factor: float = 0.8
+    coordination_weeks: float = 13.0
     welcome_priority: float = 1.0
     handover_share: float = 0.8
     reach_cost: float = 1.0
@@ -172,6 +176,6 @@ class ModelParams:
                 raise InputError(f.name, value, "a number >= 0")
             if f.name in shares_below_one and value > 1:
                 raise InputError(f.name, value, "a number from 0 to 1")
-        for name in ("joint_action_weeks", "cocreation_weeks", "tunnel_weeks"):
+        for name in ("joint_action_weeks", "cocreation_weeks", "tunnel_weeks", "coordination_weeks"):
             if getattr(self, name) < 1:
                 raise InputError(name, getattr(self, name), "a number >= 1")

@@ -145,9 +145,9 @@ def update_forms(form, target, stay_eligible, chance_of, marginal_cost_ok, prese
 
 
 def enforce_hour_budgets(form, stay_eligible, priority, reach, budget, iu, ju, params,
-                         coordinator_active):  # fmt: skip
+                         coordination):  # fmt: skip
     form = form.copy()
-    factor = params.coordinator_cost_factor if coordinator_active else 1.0
+    factor = 1.0 - (1.0 - params.coordinator_cost_factor) * coordination
     while True:
         ties_of: dict[int, list[tuple[float, int]]] = {}
         used = np.zeros(len(budget))
@@ -241,9 +241,9 @@ def update_trust(trust, working, success, failure, params):
     return trust
 
 
-def fade_relations(familiarity, trust, contact, present, system_active, params):
+def fade_relations(familiarity, trust, contact, present, upkeep, params):
     familiarity, trust = familiarity.copy(), trust.copy()
-    factor = params.system_decay_factor if system_active else 1.0
+    factor = 1.0 - (1.0 - params.system_decay_factor) * upkeep
     for k in range(len(trust)):
         if present[k] and not contact[k]:
             familiarity[k] = familiarity[k] * (1.0 - params.familiarity_decay * factor)

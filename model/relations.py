@@ -32,12 +32,12 @@ def fade_relations(
     trust: np.ndarray,
     contact: np.ndarray,
     present: np.ndarray,
-    system_active: bool,
+    upkeep: float,
     params: ModelParams,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Without contact this week, familiarity fades and trust drifts back to baseline;
-    slower while a coordinator or forum keeps actors updated."""
-    factor = params.system_decay_factor if system_active else 1.0
+    slower while a coordinator or forum keeps actors updated (``upkeep`` 0–1)."""
+    factor = 1.0 - (1.0 - params.system_decay_factor) * upkeep
     idle = present & ~contact
     familiarity = np.where(idle, familiarity * (1.0 - params.familiarity_decay * factor), familiarity)
     trust = np.where(

@@ -28,7 +28,7 @@ def health_run():
         model.step()
         p = model.pairs
         used = hours_in_use(p.form, p.reach_factor, p.iu, p.ju, model.actor_table.capacity,
-                            model.params, model.coordinator_active)  # fmt: skip
+                            model.params, model.coordination)  # fmt: skip
         weekly.append({
             "trust_ok": bool(np.all((p.trust >= 0) & (p.trust <= 1))),
             "fam_ok": bool(np.all((p.familiarity >= 0) & (p.familiarity <= 1))),
@@ -151,3 +151,25 @@ def test_no_form_is_stuck_at_none_for_a_whole_run():
     forms = model.datacollector.get_model_vars_dataframe()
     for form in (Form.KNOWLEDGE_SHARING, Form.ALIGNMENT, Form.RESOURCE_EXCHANGE):
         assert forms[f"ties_{form.id}"].max() > 0
+
+
+def test_coordinator_routines_wear_off_gradually_after_a_stop():
+    """Stopping the coordinator ends introductions at once, but its routines (lower tie
+    costs, slower fading) wear off over ``coordination_weeks`` — no overnight cliff."""
+    from model.hours import coordination_cost_factor
+
+    model = CentreModel(coordinator=True, rng=0)
+    for _ in range(10):
+        model.step()
+    assert model.coordination == pytest.approx(1.0)
+    model.set_coordinator(False)
+    levels = []
+    for _ in range(40):
+        model.step()
+        levels.append(model.coordination)
+    assert all(a > b for a, b in zip(levels, levels[1:], strict=False))
+    weeks_to_half = next(i for i, level in enumerate(levels, 1) if level < 0.5)
+    assert 5 <= weeks_to_half <= 15
+    assert levels[-1] < 0.1
+    full, none = (coordination_cost_factor(c, model.params) for c in (1.0, 0.0))
+    assert full == pytest.approx(model.params.coordinator_cost_factor) and none == 1.0
