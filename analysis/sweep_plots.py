@@ -27,7 +27,7 @@ FORM_COLUMNS = [f"final_ties_{f.id}" for f in FORMS]
 
 
 def form_label(form) -> str:
-    """Danish name with the English id, e.g. ``samskabe (co creation)``."""
+    """Danish name with the English id, e.g. ``samskabe (co-creation)``."""
     return f"{form.label('da')} ({form.label('en')})"
 
 

@@ -49,7 +49,7 @@ class Form(IntEnum):
         """Display label in ``en`` or ``da``."""
         if language == "da":
             return self.danish
-        return self.id.replace("_", " ")
+        return "co-creation" if self is Form.CO_CREATION else self.id.replace("_", " ")
 
     @classmethod
     def from_id(cls, form_id: str) -> Form:

@@ -17,6 +17,7 @@ def test_every_form_has_meanings_colour_and_round_trips_by_id():
         assert Form.from_id(form.id) is form
     assert Form.CO_CREATION.label("da") == "samskabe"
     assert Form.JOINT_ACTION.label("en") == "joint action"
+    assert Form.CO_CREATION.label("en") == "co-creation"
 
 
 def test_unknown_form_id_names_the_allowed_ids():
