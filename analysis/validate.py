@@ -132,7 +132,7 @@ ROBUSTNESS_COMMAND = "python -m analysis.validate --robustness"
 def report(results: list[PatternResult], args, seconds: float, n_arms: int,
            robust=None) -> str:  # fmt: skip
     command = (f"python -m analysis.validate --seeds {args.seeds} --centres "
-               f"{' '.join(args.centres)}")  # fmt: skip
+               f"{' '.join(args.centres)}" + (" --robustness" if robust is not None else ""))
     lines = [
         "# Validation: does the model say what the report says?",
         "",
@@ -140,11 +140,11 @@ def report(results: list[PatternResult], args, seconds: float, n_arms: int,
         "(`shared/DOMAIN.md`) and further concrete observations, each a comparison between "
         "arms over the same seeds, checked on every centre preset. Definitions and pass "
         "criteria: `analysis/validation.py` (one function per pattern, its docstring states "
-        "the criterion). Calibration, robustness and verification notes: "
-        "`docs/validation_notes.md`.",
+        "the criterion). Findings, calibration, robustness and verification notes follow "
+        "the table (edit them in `docs/validation_notes.md`).",
         "",
         f"Produced by `{command}` — seeds 0–{args.seeds - 1}, {n_arms} arms, "
-        f"{seconds / 60:.1f} min with {args.jobs} workers.",
+        f"{seconds / 60:.1f} min with {args.jobs} workers (patterns only).",
         "",
         "Effect: a relative paired difference (scenario vs reference, as a share of the "
         "reference) unless marked otherwise: shares (2b, 7, 8b), a difference in deep ties "
