@@ -97,11 +97,16 @@ def realise_outcomes(
         0.95,
     )
     cocreation_success = cocreation_done & (u_success < cocreation_chance)
-    fresh_tie = cocreating & (weeks_in_form < params.fresh_partner_weeks)
-    has_fresh_partner = count_per_actor(fresh_tie, iu, ju, n_rows) > 0
+    # A new partner is one new to co-creating (few co-creation weeks in all); a long-standing
+    # pair that starts another round together is not new to itself (*Samskabe*: tunnel
+    # vision among long-standing partners unless new ones join).
+    fresh_tie = cocreating & (cocreation_weeks < params.fresh_partner_weeks)
+    fresh_count = count_per_actor(fresh_tie, iu, ju, n_rows)
+    own = fresh_tie.astype(float)
+    joined = ((fresh_count[iu] - own) > 0) | ((fresh_count[ju] - own) > 0)
     novelty = np.minimum(
         params.tunnel_weeks / (params.tunnel_weeks + cocreation_weeks)
-        + params.fresh_partner_novelty * (has_fresh_partner[iu] | has_fresh_partner[ju]),
+        + params.fresh_partner_novelty * joined,
         1.0,
     )
     new_initiative = cocreation_success & (u_novel < novelty)

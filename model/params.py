@@ -81,8 +81,10 @@ class ModelParams:
         trust_weight: effect of trust on the success of deep efforts.
         anchoring_bonus: extra success when a permanent actor anchors the effort.
         tunnel_weeks: weeks of co-creating together after which novelty has halved.
-        fresh_partner_weeks: a co-creation tie younger than this is a fresh partner.
-        fresh_partner_novelty: novelty restored when either partner has a fresh partner.
+        fresh_partner_weeks: a co-creating pair with fewer co-creation weeks in all than
+            this is a new partnership.
+        fresh_partner_novelty: novelty restored when either partner also co-creates with a
+            new partner (another pair; a long-standing pair's new round does not count).
         trust_gain_success: trust gained on a success (share of the gap to 1).
         trust_loss_failure: trust lost on a failure (share of current trust); larger than
             the gain — a failure costs more than a success earns.

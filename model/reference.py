@@ -182,13 +182,16 @@ def realise_outcomes(form, familiarity, trust, shared_targets, weeks_in_form, co
     n = len(form)
     masks = {name: np.zeros(n, dtype=bool) for name in Outcomes.__dataclass_fields__}
     crowd = np.zeros(len(permanent))
-    fresh = np.zeros(len(permanent), dtype=bool)
+    fresh = np.zeros(len(permanent))
+    fresh_tie = np.zeros(n, dtype=bool)
     for k in range(n):
         if form[k] == Form.RESOURCE_EXCHANGE:
             crowd[iu[k]] += 1.0
             crowd[ju[k]] += 1.0
-        if form[k] == Form.CO_CREATION and weeks_in_form[k] < params.fresh_partner_weeks:
-            fresh[iu[k]] = fresh[ju[k]] = True
+        if form[k] == Form.CO_CREATION and cocreation_weeks[k] < params.fresh_partner_weeks:
+            fresh_tie[k] = True
+            fresh[iu[k]] += 1.0
+            fresh[ju[k]] += 1.0
     capacity = params.crowding_capacity * (2 if booking_system else 1)
     for k in range(n):
         i, j, f = iu[k], ju[k], form[k]
@@ -220,7 +223,8 @@ def realise_outcomes(form, familiarity, trust, shared_targets, weeks_in_form, co
             masks["failure"][k] = not won
             novelty = min(
                 params.tunnel_weeks / (params.tunnel_weeks + cocreation_weeks[k])
-                + params.fresh_partner_novelty * (fresh[i] or fresh[j]),
+                + params.fresh_partner_novelty
+                * (fresh[i] - fresh_tie[k] > 0 or fresh[j] - fresh_tie[k] > 0),
                 1.0,
             )
             masks["new_initiative"][k] = won and u_novel[k] < novelty

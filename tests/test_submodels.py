@@ -245,8 +245,25 @@ def test_long_standing_cocreators_yield_less_that_is_new():
     tunnel = _outcomes(Form.CO_CREATION, n=20000, cc_weeks=400, weeks_in_form=200)
     novel = lambda o: o.new_initiative.sum() / o.cocreation_success.sum()  # noqa: E731
     assert novel(fresh) > 0.95 and novel(tunnel) < 0.35
-    joined = _outcomes(Form.CO_CREATION, n=20000, cc_weeks=400, weeks_in_form=5)
-    assert novel(joined) > novel(tunnel) + 0.3  # a fresh partner restores novelty
+    again = _outcomes(Form.CO_CREATION, n=20000, cc_weeks=400, weeks_in_form=5)
+    assert novel(again) < 0.35  # a new round with the same partner is no new partner
+    assert novel(_joined_by_new_partner(20000)) > novel(tunnel) + 0.3  # a new partner is
+
+
+def _joined_by_new_partner(n, seed=0):
+    """n long-standing co-creating pairs (actors 2k, 2k+1), each of whose first actor also
+    co-creates with a newcomer to co-creation (actor 2n + k); outcomes of the old pairs."""
+    rng = np.random.default_rng(seed)
+    iu = np.r_[np.arange(0, 2 * n, 2), np.arange(0, 2 * n, 2)]
+    ju = np.r_[np.arange(1, 2 * n, 2), np.arange(2 * n, 3 * n)]
+    m = 2 * n
+    out = realise_outcomes(
+        np.full(m, Form.CO_CREATION, dtype=np.int8), np.full(m, 0.6), np.full(m, 0.7),
+        np.full(m, 2), np.full(m, 5), np.r_[np.full(n, 400), np.zeros(n, int)],
+        np.zeros(3 * n, bool), np.full(3 * n, 0.3), iu, ju, False, P,
+        rng.random(m), rng.random(m), rng.random(m),
+    )  # fmt: skip
+    return type(out)(**{k: getattr(out, k)[:n] for k in out.__dataclass_fields__})
 
 
 def test_a_failure_costs_more_trust_than_a_success_earns():
