@@ -131,33 +131,29 @@ def Interventions(model: CentreModel):
 
 
 @solara.component
-def NetworkView(model: CentreModel):
-    """The network on its fixed layout, redrawn only when the model changed."""
+def Drawing(model: CentreModel, render, css_class: str):
+    """One of the page's pictures (``render(model, language)`` → PNG bytes), redrawn only
+    when the model changed."""
     update_counter.get()
     lang = language.value
 
     def draw():
         # The reused figure is saved under the lock too: one figure, one drawer at a time.
         with _locked(model):
-            return network_png(model, lang)
+            return render(model, lang)
 
     png = solara.use_memo(draw, _drawing_key(model, lang))
-    solara.Image(png, width="100%", classes=["workshop-network"])
+    solara.Image(png, width="100%", classes=[css_class])
 
 
-@solara.component
+def NetworkView(model: CentreModel):
+    """The network on its fixed layout."""
+    return Drawing(model, network_png, "workshop-network")
+
+
 def TimelineView(model: CentreModel):
     """Forms over time, mean trust and outcomes, with the interventions marked."""
-    update_counter.get()
-    lang = language.value
-
-    def draw():
-        # The reused figure is saved under the lock too: one figure, one drawer at a time.
-        with _locked(model):
-            return timeline_png(model, lang)
-
-    png = solara.use_memo(draw, _drawing_key(model, lang))
-    solara.Image(png, width="100%", classes=["workshop-timeline"])
+    return Drawing(model, timeline_png, "workshop-timeline")
 
 
 @solara.component
