@@ -26,6 +26,7 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
 import model
+from analysis.network import write_network
 
 from . import sweep
 from .cli import fail, precheck, roster_overrides
@@ -42,8 +43,6 @@ def write_results(run: RunConfig, result: RunResult, out: Path, resolved: dict) 
     write_parquet(result.actors, out / "actors.parquet")
     write_parquet(result.ties, out / "ties.parquet")
     for week, frame in result.networks.items():
-        from analysis.network import write_network
-
         write_network(frame, result.actors, out / "networks", week)
     summary = {
         "version": model.__version__,

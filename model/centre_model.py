@@ -9,8 +9,7 @@ submodel named in :meth:`CentreModel.step`, in the same order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from operator import attrgetter
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -136,8 +135,7 @@ class CentreModel(mesa.Model):
         self.hours_used = np.zeros(self.actor_table.capacity)
         self.stats: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
-            model_reporters={m: attrgetter(f"stats.{m}") for m in ()}
-            | {m: _stat(m) for m in WEEKLY_MEASURES}
+            model_reporters={m: _stat(m) for m in WEEKLY_MEASURES}
         )
         self._allocate_hours()
         self.collect_statistics(_empty_week(self.pairs.n_pairs))
@@ -453,7 +451,7 @@ class CentreModel(mesa.Model):
     def add_actors(self, group: ActorGroup) -> list[Actor]:
         """New actors arrive (e.g. new tenants) and start as strangers to everyone."""
         group.validate()
-        rows = self._new_rows(group, self.drivers, self.centre, start=False)
+        rows = self._new_rows(group, at_start=False)
         actors = self._add_actors(rows, week=self.next_week)
         self._note(f"{len(actors)} {group.kind} actor(s) arrive")
         return actors
@@ -518,7 +516,7 @@ class CentreModel(mesa.Model):
         rows: list[dict] = []
         for group in self.centre.actor_groups:
             if group.arrive_week == 0:
-                rows += self._new_rows(group, self.drivers, self.centre, start=True)
+                rows += self._new_rows(group, at_start=True)
         # The co-location share decides who is housed in the centre: actors are ranked by
         # their kind's propensity plus a random jitter; a group's fixed co_located flag
         # puts its actors first (True) or last (False) in that ranking, so a preset's
@@ -533,8 +531,10 @@ class CentreModel(mesa.Model):
             r["co_located"] = i in housed
         return rows
 
-    def _new_rows(self, group: ActorGroup, drivers: Drivers, centre: CentreSpec, start: bool):
-        """Draw the traits of a group's actors (co-location decided later at the start)."""
+    def _new_rows(self, group: ActorGroup, at_start: bool) -> list[dict]:
+        """Draw the traits of a group's actors; at the start, co-location is decided later
+        for all actors together (``_initial_rows``)."""
+        drivers = self.drivers
         profile = KIND_PROFILES[ActorKind.from_id(group.kind)]
         rng = self.rng
         prefix = group.name or group.kind
@@ -582,7 +582,7 @@ class CentreModel(mesa.Model):
                 "group": prefix,
                 "exact_name": group.exact_name,
             }
-            if not start:
+            if not at_start:
                 row["co_located"] = (
                     group.co_located
                     if group.co_located is not None
@@ -782,4 +782,4 @@ def _empty_week(n_pairs: int) -> Outcomes:
     return Outcomes(none, none, none, none, none, none, none, none)
 
 
-__all__ = ["CentreModel", "Drivers", "WEEKLY_MEASURES", "replace"]
+__all__ = ["CentreModel", "Drivers", "WEEKLY_MEASURES"]

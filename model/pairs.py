@@ -73,13 +73,12 @@ class PairState:
         """Enlarge to ``capacity`` rows, carrying every existing pair's values over."""
         if capacity <= self.capacity:
             return
-        old_iu, old_ju, old_capacity = self.iu, self.ju, self.capacity
+        old_iu, old_ju = self.iu, self.ju
         old = {n: getattr(self, n) for n in {**DYNAMIC_FIELDS, **STATIC_FIELDS}}
         self.__init__(capacity)
         target = condensed_index(old_iu, old_ju, capacity)
         for name, values in old.items():
             getattr(self, name)[target] = values
-        assert old_capacity < capacity
 
     def partner_index(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows of all other actors and the pair positions ``row`` shares with them."""
