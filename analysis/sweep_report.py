@@ -1,11 +1,13 @@
 """Turn a sweep into a folder of PNG figures.
 
-    python -m analysis.sweep_report sweeps/coord_study     # → sweeps/coord_study/figures/
+    python -m analysis.sweep_report sweeps/coord_study            # → sweeps/coord_study/figures/
+    python -m analysis.sweep_report sweeps/coord_study --lang da  # the same figures in Danish
 
 Collects the sweep first if ``runs.parquet`` is missing or older than a job's results.
 Writes, for the keys that vary in the sweep: ``forms_vs_<key>.png`` (each form against one
 key, band over seeds), ``heatmap_<key1>__<key2>.png`` (two keys at a time) and
-``composition.png`` (share of each form per combination of keys).
+``composition.png`` (share of each form per combination of keys). Each figure is in one
+language (``--lang en``, the default, or ``da``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pandas as pd
 from experiments import collect as collecting
 from experiments.outputs import write_parquet
 
-from .sweep_plots import composition, forms_against_driver, heatmap, save, varying_keys
+from .sweep_plots import LANGUAGES, composition, forms_against_driver, heatmap, save, varying_keys
 
 MAX_HEATMAPS = 6
 
@@ -40,20 +42,20 @@ def load_runs(sweep_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     return runs, list(runs.columns[start:end])
 
 
-def report(sweep_dir: Path, out: Path | None = None) -> list[Path]:
-    """Write every figure for ``sweep_dir`` and return their paths."""
+def report(sweep_dir: Path, out: Path | None = None, lang: str = "en") -> list[Path]:
+    """Write every figure for ``sweep_dir`` in ``lang`` and return their paths."""
     runs, keys = load_runs(sweep_dir)
     out = out or sweep_dir / "figures"
     drivers = varying_keys(runs, keys)
     written = []
     for driver in drivers:
         others = [k for k in drivers if k != driver]
-        written.append(save(forms_against_driver(runs, driver, others),
+        written.append(save(forms_against_driver(runs, driver, others, lang),
                             out / f"forms_vs_{_slug(driver)}.png"))  # fmt: skip
     for x_key, y_key in list(combinations(drivers, 2))[:MAX_HEATMAPS]:
-        written.append(save(heatmap(runs, x_key, y_key),
+        written.append(save(heatmap(runs, x_key, y_key, lang),
                             out / f"heatmap_{_slug(x_key)}__{_slug(y_key)}.png"))  # fmt: skip
-    written.append(save(composition(runs, drivers), out / "composition.png"))
+    written.append(save(composition(runs, drivers, lang), out / "composition.png"))
     return written
 
 
@@ -66,11 +68,13 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sweep_dir", type=Path, help="a sweep folder, e.g. sweeps/coord_study")
     parser.add_argument("--out", type=Path, help="figure folder (default: SWEEP_DIR/figures)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="language of every label: en (default) or da")
     args = parser.parse_args(argv)
     if collecting.missing_sweep_dir(args.sweep_dir):
         return 2
     try:
-        written = report(args.sweep_dir, args.out)
+        written = report(args.sweep_dir, args.out, args.lang)
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -22,12 +22,14 @@ Too few events for an interval gives ``inconclusive`` — not a pass.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
+from tqdm import tqdm
 
 from experiments.cli import compose_run
 from experiments.simulate import build_model
@@ -324,9 +326,10 @@ class RunStore:
         """Run every missing (arm, seed) in one parallel batch."""
         todo = list(dict.fromkeys(a for a in arms if a not in self._frames))
         jobs = [(a, s) for a in todo for s in self.seeds]
-        rows = Parallel(n_jobs=self.n_jobs)(
+        rows = list(tqdm(Parallel(n_jobs=self.n_jobs, return_as="generator")(
             delayed(run_arm_seed)(self._runnable(a), s) for a, s in jobs
-        )
+        ), total=len(jobs), desc="kørsler / runs", unit="run", file=sys.stderr,
+            disable=not jobs))  # progress on stderr: a full validation takes many minutes
         for arm in todo:
             mine = [r for (a, _), r in zip(jobs, rows, strict=True) if a == arm]
             self._frames[arm] = pd.DataFrame(mine).set_index("seed").sort_index()

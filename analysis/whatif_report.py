@@ -3,55 +3,132 @@
 Both arms run with the same seeds, so until the intervention week they are identical and
 every difference after it is the scenario's effect in that seed (paired differences).
 Effects are given 6, 12 and 24 months after the intervention as the mean difference
-scenario − baseline over seeds with a 95 % interval (normal approximation of the mean of
-the paired differences). The sentences are generated from those numbers, in Danish and
-English; the report is Markdown (figures as PNG files) and self-contained HTML (figures
+scenario − baseline over seeds with a 95 % t-interval, and as a relative change with a
+paired bootstrap interval (both from :mod:`analysis.stats`).
+
+The report is written for a planner who reads it in a minute: its first screen says in
+plain Danish and English what happens to the main measure, shows one figure of it over
+time and the change at 6/12/24 months, and says what the interval means. Everything else
+(all measures, the other figures, the networks) follows in an appendix. HTML and Markdown
+come from the jinja2 templates in ``analysis/templates/`` (autoescaped HTML, figures
 embedded as base64, no external resources).
 """
 
 from __future__ import annotations
 
 import base64
-import html
+import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from model import FORMS
+from model import FORMS, WEEKLY_MEASURES, ActorKind
 
-from . import plots
+from . import plots, stats
 
 HORIZONS: tuple[int, ...] = (26, 52, 104)
-#: Levels read in the horizon's week.
-LEVEL_MEASURES: tuple[str, ...] = (
-    "ties_total", *(f"ties_{f.id}" for f in FORMS), "ties_deep", "mean_trust",
-    "mean_familiarity", "n_actors",
-)  # fmt: skip
-#: Outcomes summed from the intervention week up to the horizon's week.
-SUM_MEASURES: tuple[str, ...] = (
+#: The main measure of the report's first screen: the first of these the model records.
+#: ``ties_any`` (pairs with any collaboration) is preferred once the model has it.
+MAIN_MEASURES: tuple[str, ...] = ("ties_any", "ties_total")
+#: A relative change is headlined only when the baseline has at least this many (ties,
+#: offers, …). Below five, one tie more or less moves the percentage by more than 20
+#: points, so "−57 %" can mean 2.6 against 1.1 ties: the report gives the two numbers
+#: instead. Five is also where a planner can still name the relations one by one.
+MIN_BASE_FOR_PERCENT = 5.0
+#: Weekly outcomes (events in the week); the report sums them from the intervention on.
+FLOW_MEASURES: tuple[str, ...] = (
     "referrals", "resources_shared", "joint_offers", "new_initiatives", "failed_efforts",
 )  # fmt: skip
+#: On/off states; their mean over seeds is a share of runs, not a count.
+STATE_MEASURES: tuple[str, ...] = ("coordinator_active", "forum_active")
+#: Measures on a 0–1 scale (bounded intervals, two decimals).
+UNIT_MEASURES: tuple[str, ...] = ("mean_trust", "mean_familiarity", *STATE_MEASURES)
+
 LABELS: dict[str, tuple[str, str]] = {
+    "ties_any": ("par med samarbejde", "pairs that collaborate"),
     "ties_total": ("samarbejdsrelationer i alt", "collaboration ties in all"),
     **{f"ties_{f.id}": (f"relationer: {f.danish}", f"ties: {f.label('en')}") for f in FORMS},
     "ties_deep": ("dybe relationer (samordne + samskabe)",
                   "deep ties (joint action + co-creation)"),
     "mean_trust": ("gennemsnitlig tillid", "mean trust"),
     "mean_familiarity": ("gennemsnitligt kendskab", "mean familiarity"),
+    "coordinator_active": ("andel kørsler med tovholder", "share of runs with a coordinator"),
+    "forum_active": ("andel kørsler med husråd", "share of runs with a house forum"),
     "n_actors": ("aktører i huset", "actors in the house"),
     "referrals": ("henvisninger (sum)", "referrals (sum)"),
     "resources_shared": ("delte ressourcer (sum)", "resources shared (sum)"),
     "joint_offers": ("fælles tilbud (sum)", "joint offers (sum)"),
     "new_initiatives": ("nye initiativer (sum)", "new initiatives (sum)"),
     "failed_efforts": ("mislykkede indsatser (sum)", "failed efforts (sum)"),
-}
+    "hours_available": ("timer til samarbejde pr. uge", "hours for collaboration a week"),
+    "hours_used": ("timer brugt på samarbejde pr. uge", "hours used on collaboration a week"),
+}  # fmt: skip
+
+CAVEAT = {
+    "da": "Tallene viser modellens tendens, ikke en prognose for jeres hus. Intervallet (95 %) "
+          "viser, hvor meget resultatet svinger fra kørsel til kørsel af modellen ({n} kørsler "
+          "med og {n} uden ændringen); det siger ikke, hvor sikkert modellen rammer et "
+          "virkeligt center.",
+    "en": "The numbers show the model's tendency, not a forecast for your house. The interval "
+          "(95 %) shows how much the result varies from run to run of the model ({n} runs with "
+          "and {n} without the change); it does not say how well the model matches a real "
+          "centre.",
+}  # fmt: skip
+
+
+def label(measure: str, language: str = "da") -> str:
+    """A measure's name in ``da`` or ``en``; unknown (new) measures get a readable id."""
+    da, en = LABELS.get(measure, (measure.replace("_", " "),) * 2)
+    return da if language == "da" else en
+
+
+def main_measure(columns) -> str:
+    """The first of :data:`MAIN_MEASURES` present in ``columns``."""
+    return next(m for m in MAIN_MEASURES if m in columns)
+
+
+def measures(columns) -> tuple[list[str], list[str]]:
+    """Levels (read in the horizon's week) and flows (summed since the intervention) among
+    the model's weekly measures, in the model's order, plus ``ties_deep``."""
+    recorded = [m for m in WEEKLY_MEASURES if m in columns]
+    flows = [m for m in recorded if m in FLOW_MEASURES]
+    levels = [m for m in recorded if m not in flows]
+    main = main_measure(columns)
+    levels = [main, *(m for m in levels if m != main)]
+    if {"ties_joint_action", "ties_co_creation"} <= set(columns):
+        levels.append("ties_deep")
+    return levels, flows
+
+
+def bounds(measure: str) -> tuple[float | None, float | None]:
+    """Where a measure's mean can lie: 0–1 for trust and shares, ≥ 0 for counts."""
+    return (0.0, 1.0) if measure in UNIT_MEASURES else (0.0, None)
+
+
+def digits(measure: str) -> int:
+    return 2 if measure in UNIT_MEASURES else 0 if measure.startswith("hours_") else 1
+
+
+def number(value: float, language: str, places: int = 1, sign: bool = False) -> str:
+    """A number in the language's convention: decimal comma in Danish, point in English."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    text = f"{value:+.{places}f}" if sign else f"{value:.{places}f}"
+    text = text.replace("-", "−")
+    return text.replace(".", ",") if language == "da" else text
+
+
+def percent(value: float, language: str, sign: bool = True) -> str:
+    return number(100 * value, language, 0, sign) + " %"
 
 
 def with_deep_ties(timeseries: pd.DataFrame) -> pd.DataFrame:
     """Add ``ties_deep``: joint action plus co-creation (the forms that need backing)."""
     frame = timeseries.copy()
-    frame["ties_deep"] = frame["ties_joint_action"] + frame["ties_co_creation"]
+    if {"ties_joint_action", "ties_co_creation"} <= set(frame.columns):
+        frame["ties_deep"] = frame["ties_joint_action"] + frame["ties_co_creation"]
     return frame
 
 
@@ -59,213 +136,379 @@ def effects_table(
     scenario: pd.DataFrame, baseline: pd.DataFrame, week: int, horizons=HORIZONS
 ) -> pd.DataFrame:
     """Mean scenario − baseline per measure at each horizon after ``week``, with a 95 %
-    interval over seeds; horizons beyond the last simulated week are left out."""
+    t-interval over seeds and a relative change with a bootstrap interval; horizons beyond
+    the last simulated week are left out."""
     scenario, baseline = with_deep_ties(scenario), with_deep_ties(baseline)
+    levels, flows = measures(scenario.columns)
     last = int(min(scenario["step"].max(), baseline["step"].max()))
     rows = []
     for horizon in horizons:
         at = week + horizon
         if at > last:
             continue
-        for measure in (*LEVEL_MEASURES, *SUM_MEASURES):
+        for measure in (*levels, *flows):
             per_seed = []
             for frame in (scenario, baseline):
-                if measure in SUM_MEASURES:
+                if measure in flows:
                     window = frame[(frame["step"] >= week) & (frame["step"] <= at)]
                     per_seed.append(window.groupby("seed")[measure].sum())
                 else:
                     per_seed.append(frame[frame["step"] == at].set_index("seed")[measure])
             s, b = (series.astype(float) for series in per_seed)
-            diff = (s - b).dropna()
-            n = len(diff)
-            mean_diff = float(diff.mean())
-            half = 1.96 * float(diff.std(ddof=1)) / np.sqrt(n) if n > 1 else float("nan")
+            diff = stats.paired_difference(s, b)
+            rel = stats.relative_change(s, b)
             base_mean = float(b.mean())
             rows.append({
                 "months": horizon * 12 // 52,
                 "weeks_after": horizon,
                 "week": at,
                 "measure": measure,
-                "summed_since_intervention": measure in SUM_MEASURES,
+                "summed_since_intervention": measure in flows,
                 "baseline_mean": base_mean,
                 "scenario_mean": float(s.mean()),
-                "difference": mean_diff,
-                "ci_low": mean_diff - half,
-                "ci_high": mean_diff + half,
-                "relative_change": mean_diff / base_mean if base_mean else float("nan"),
-                "seeds": n,
+                "difference": diff.estimate,
+                "ci_low": diff.low,
+                "ci_high": diff.high,
+                "relative_change": rel.estimate,
+                "rel_low": rel.low,
+                "rel_high": rel.high,
+                "percent_meaningful": bool(base_mean >= MIN_BASE_FOR_PERCENT
+                                           and measure not in UNIT_MEASURES),
+                "seeds": diff.n,
             })  # fmt: skip
     return pd.DataFrame(rows)
 
 
-def _da(value: float) -> str:
-    """A 0–1 level with a Danish decimal comma."""
-    return f"{value:.2f}".replace(".", ",")
+# ------------------------------------------------------------------------ words
+_KIND_EN = {k: k.id.replace("_", "-") for k in ActorKind}
 
 
-def _pct(value: float) -> str:
-    return f"{abs(round(100 * value))} %"
+def _who(event, language: str) -> str:
+    da = language == "da"
+    if event.names:
+        return ", ".join(event.names)
+    if event.kind:
+        kind = ActorKind.from_id(event.kind)
+        return (f"{kind.danish}-aktørerne" if da else f"the {_KIND_EN[kind]} actors")
+    return "alle aktører" if da else "every actor"
+
+
+def describe_event(event, language: str = "da") -> str:
+    """One event in words, e.g. ``uge 26: tovholderen stopper``."""
+    da = language == "da"
+    week = f"uge {event.week}" if da else f"week {event.week}"
+    who = _who(event, language)
+    share = None if event.share is None else percent(event.share, language, sign=False)
+    match event.action:
+        case "coordinator_stops":
+            what = "tovholderen stopper" if da else "the coordinator (tovholder) stops"
+        case "coordinator_starts":
+            what = "en tovholder begynder" if da else "a coordinator (tovholder) starts"
+        case "forum_founded":
+            what = "et husråd begynder at mødes" if da else "a house forum starts to meet"
+        case "forum_dissolved":
+            what = "husrådet holder op med at mødes" if da else "the house forum stops meeting"
+        case "funding_ends":
+            what = (f"projektpengene til udvikling slutter for {who}" if da
+                    else f"project money for development ends for {who}")  # fmt: skip
+        case "funder_pulls_out":
+            part = share or ("én bidragyders andel" if da else "one funder's share")
+            what = (f"en bidragyder trækker sig fra driftspengene ({part})" if da
+                    else f"a funder pulls out of the operating money ({part})")  # fmt: skip
+        case "leadership_changes":
+            value = number(event.value, language, 1)
+            what = (f"ledelsens opbakning til samarbejde bliver {value} (0–1) for {who}" if da
+                    else f"management backing for collaboration becomes {value} (0–1) for {who}")
+        case "presence_cut":
+            cut = share or percent(0.5, language, sign=False)
+            what = (f"{who} er {cut} mindre i huset" if da
+                    else f"{who} spend {cut} less time in the house")  # fmt: skip
+        case "actors_arrive":
+            g = event.group
+            kind = ActorKind.from_id(g.kind)
+            name = f" ({g.name})" if g.name else ""
+            what = (f"{g.count} nye {kind.danish}-aktører{name} kommer til" if da
+                    else f"{g.count} new {_KIND_EN[kind]} actors{name} arrive")
+        case "actor_leaves":
+            what = f"{who} forlader huset" if da else f"{who} leave the house"
+        case _:
+            what = event.action.replace("_", " ")
+    return f"{week}: {what}"
+
+
+def _changed(row) -> bool:
+    return stats.Interval(row["difference"], row["ci_low"], row["ci_high"],
+                          int(row["seeds"])).excludes(0.0)  # fmt: skip
+
+
+def _count_change(row, language: str, unit_da: str, unit_en: str) -> str:
+    """``14,2 mod 18,9 relationer (−25 %)``; the percentage only on a large enough base."""
+    da = language == "da"
+    d = digits(row.name) if isinstance(row.name, str) else 1
+    text = (f"{number(row['scenario_mean'], language, d)} mod {number(row['baseline_mean'], language, d)} "
+            f"{unit_da} uden ændringen" if da else
+            f"{number(row['scenario_mean'], language, d)} against "
+            f"{number(row['baseline_mean'], language, d)} {unit_en} without the change")  # fmt: skip
+    if row["percent_meaningful"] and math.isfinite(row["relative_change"]):
+        text += f", {percent(row['relative_change'], language)}"
+    return text
 
 
 def sentences(effects: pd.DataFrame, language: str) -> list[str]:
     """A few plain sentences on what changed, from the effects table (``da`` or ``en``)."""
     if effects.empty:
         return []
+    da = language == "da"
     months = 12 if (effects["months"] == 12).any() else int(effects["months"].max())
     at = effects[effects["months"] == months].set_index("measure")
-    da = language == "da"
-    n = int(at.loc["ties_total", "seeds"])
+    main = main_measure(at.index)
+    n = int(at.loc[main, "seeds"])
     out = []
-
-    def certain(measure: str) -> bool:
-        return bool(at.loc[measure, "ci_low"] > 0 or at.loc[measure, "ci_high"] < 0)
-
-    def uncertain_note(measure: str) -> str:
-        if certain(measure):
-            return ""
-        return (f" Forskellen er usikker (95 %-intervallet over {n} kørsler rummer nul)."
-                if da else f" The difference is uncertain (the 95 % interval over {n} runs "
-                "includes zero).")  # fmt: skip
-
-    total = at.loc["ties_total"]
-    rel = total["relative_change"]
-    if np.isfinite(rel) and round(100 * rel) != 0:
-        word = ("færre" if rel < 0 else "flere") if da else ("fewer" if rel < 0 else "more")
+    row = at.loc[main]
+    fewer = row["difference"] < 0
+    name_da, name_en = label(main, "da"), label(main, "en")
+    if _changed(row):
+        word = ("færre" if fewer else "flere") if da else ("fewer" if fewer else "more")
         out.append(
-            (f"Efter {months} måneder har centret {_pct(rel)} {word} samarbejdsrelationer end "
-             f"uden ændringen ({total['scenario_mean']:.0f} mod {total['baseline_mean']:.0f} "
-             "i gennemsnit).") if da else
-            (f"After {months} months the centre has {_pct(rel)} {word} collaboration ties than "
-             f"without the change ({total['scenario_mean']:.0f} against "
-             f"{total['baseline_mean']:.0f} on average).")
+            f"Efter {months} måneder har centret {word} {name_da}: "
+            f"{_count_change(row, 'da', '', '').replace('  ', ' ')}." if da else
+            f"After {months} months the centre has {word} {name_en}: "
+            f"{_count_change(row, 'en', '', '').replace('  ', ' ')}."
         )  # fmt: skip
     else:
-        out.append(f"Efter {months} måneder har centret omtrent lige så mange "
-                   "samarbejdsrelationer som uden ændringen." if da else
-                   f"After {months} months the centre has about as many collaboration ties as "
-                   "without the change.")  # fmt: skip
-    out[-1] += uncertain_note("ties_total")
+        out.append(
+            f"Efter {months} måneder har centret omtrent lige så mange {name_da} som uden "
+            f"ændringen ({number(row['scenario_mean'], 'da')} mod "
+            f"{number(row['baseline_mean'], 'da')}); forskellen er mindre end variationen "
+            f"mellem de {n} kørsler." if da else
+            f"After {months} months the centre has about as many {name_en} as without the "
+            f"change ({number(row['scenario_mean'], 'en')} against "
+            f"{number(row['baseline_mean'], 'en')}); the difference is smaller than the "
+            f"variation between the {n} runs."
+        )  # fmt: skip
 
-    forms = at.loc[[f"ties_{f.id}" for f in FORMS]]
-    forms = forms[forms["baseline_mean"] >= 1.0]  # relative change of near-absent forms misleads
-    if not forms.empty and certain("ties_total"):
-        key = forms["relative_change"].idxmin() if rel < 0 else forms["relative_change"].idxmax()
+    form_rows = at.loc[[f"ties_{f.id}" for f in FORMS if f"ties_{f.id}" in at.index]]
+    moved = form_rows[[_changed(r) for _, r in form_rows.iterrows()]]
+    if not moved.empty:
+        key = moved["difference"].abs().idxmax()
         form = next(f for f in FORMS if f"ties_{f.id}" == key)
-        change = forms.loc[key, "relative_change"]
-        if da:
-            out.append(f"Størst er ændringen i formen {form.danish} ({form.meaning_da}): "
-                       f"{'-' if change < 0 else '+'}{_pct(change)}.")  # fmt: skip
-        else:
-            out.append(f"The largest change is in {form.label('en')} ({form.meaning_en}): "
-                       f"{'-' if change < 0 else '+'}{_pct(change)}.")  # fmt: skip
+        r = moved.loc[key]
+        down = r["difference"] < 0
+        out.append(
+            f"Størst er {'faldet' if down else 'stigningen'} i formen {form.danish} "
+            f"({form.meaning_da}): {_count_change(r, 'da', 'relationer', '')}." if da else
+            f"The largest {'fall' if down else 'rise'} is in {form.label('en')} "
+            f"({form.meaning_en}): {_count_change(r, 'en', '', 'ties')}."
+        )  # fmt: skip
 
-    trust = at.loc["mean_trust"]
-    if certain("mean_trust"):
+    if "mean_trust" in at.index and _changed(at.loc["mean_trust"]):
+        trust = at.loc["mean_trust"]
         lower = trust["difference"] < 0
         out.append(
-            (f"Tilliden mellem aktørerne er {'lavere' if lower else 'højere'} "
-             f"({_da(trust['scenario_mean'])} mod {_da(trust['baseline_mean'])} på en skala fra "
-             "0 til 1).") if da else
-            (f"Trust between actors is {'lower' if lower else 'higher'} "
-             f"({trust['scenario_mean']:.2f} against {trust['baseline_mean']:.2f} on a 0–1 "
-             "scale).")
+            f"Tilliden mellem aktørerne er {'lavere' if lower else 'højere'} "
+            f"({number(trust['scenario_mean'], 'da', 2)} mod "
+            f"{number(trust['baseline_mean'], 'da', 2)} på en skala fra 0 til 1)." if da else
+            f"Trust between actors is {'lower' if lower else 'higher'} "
+            f"({number(trust['scenario_mean'], 'en', 2)} against "
+            f"{number(trust['baseline_mean'], 'en', 2)} on a 0–1 scale)."
         )  # fmt: skip
-    offers = at.loc["joint_offers"]
-    if certain("joint_offers") and offers["baseline_mean"] > 0:
-        word = (("færre" if offers["difference"] < 0 else "flere") if da
-                else ("fewer" if offers["difference"] < 0 else "more"))  # fmt: skip
+    if "joint_offers" in at.index and _changed(at.loc["joint_offers"]):
+        offers = at.loc["joint_offers"]
+        fewer = offers["difference"] < 0
         out.append(
-            (f"Siden ændringen er der lavet {_pct(offers['relative_change'])} {word} fælles "
-             "tilbud.") if da else
-            (f"Since the change the actors have made {_pct(offers['relative_change'])} {word} "
-             "joint offers.")
+            f"Siden ændringen har aktørerne lavet {'færre' if fewer else 'flere'} fælles "
+            f"tilbud: {_count_change(offers, 'da', '', '')}." if da else
+            f"Since the change the actors have made {'fewer' if fewer else 'more'} joint "
+            f"offers: {_count_change(offers, 'en', '', '')}."
         )  # fmt: skip
-    return out
+    return [" ".join(s.split()) for s in out]
+
+
+def explanations(effects: pd.DataFrame, language: str) -> list[str]:
+    """Why a form rises while others fall, where the data show it.
+
+    Two of the model's rules can be read off the weekly measures: a pair that can no
+    longer hold its form falls back to the deepest form it still qualifies for
+    (``model/transitions.py``), so a lighter form can gain what deeper ones lose; and
+    hours no longer spent on collaboration are free for other ties (``hours_used``).
+    """
+    if effects.empty:
+        return []
+    da = language == "da"
+    months = 12 if (effects["months"] == 12).any() else int(effects["months"].max())
+    at = effects[effects["months"] == months].set_index("measure")
+    present = [f for f in FORMS if f"ties_{f.id}" in at.index]
+    out = []
+    for form in present:
+        row = at.loc[f"ties_{form.id}"]
+        if not (_changed(row) and row["difference"] > 0):
+            continue
+        deeper = [f for f in present if f > form and _changed(at.loc[f"ties_{f.id}"])
+                  and at.loc[f"ties_{f.id}", "difference"] < 0]  # fmt: skip
+        rise = number(row["difference"], language, 1)
+        if deeper:
+            names = ", ".join(f.label(language) for f in deeper)
+            out.append(
+                f"{form.danish.capitalize()} stiger ({rise} relationer), fordi par, der ikke "
+                f"længere kan holde en dybere form ({names}), falder tilbage til den dybeste "
+                f"form, de stadig opfylder." if da else
+                f"{form.label('en').capitalize()} rises ({rise} ties) because pairs that can "
+                f"no longer hold a deeper form ({names}) fall back to the deepest form they "
+                f"still qualify for."
+            )  # fmt: skip
+        if "hours_used" in at.index and _changed(at.loc["hours_used"]) and (
+            at.loc["hours_used", "difference"] < 0
+        ):
+            freed = number(-at.loc["hours_used", "difference"], language, 0)
+            out.append(
+                f"Samtidig bruger aktørerne {freed} timer færre om ugen på samarbejde; de "
+                f"frigjorte timer giver plads til lettere former som {form.danish}." if da else
+                f"At the same time the actors spend {freed} fewer hours a week on "
+                f"collaboration; the freed hours leave room for lighter forms such as "
+                f"{form.label('en')}."
+            )  # fmt: skip
+    return list(dict.fromkeys(out))
+
+
+def change_rows(effects: pd.DataFrame, measure: str, language: str) -> list[dict]:
+    """The first screen's table: the main measure at 6/12/24 months, in one language."""
+    da = language == "da"
+    rows = []
+    d = digits(measure)
+    for _, r in effects[effects["measure"] == measure].iterrows():
+        if r["percent_meaningful"] and math.isfinite(r["relative_change"]):
+            rel = percent(r["relative_change"], language)
+            if math.isfinite(r["rel_low"]):
+                sep = "; " if da else ", "
+                rel += f" [{percent(r['rel_low'], language)}{sep}{percent(r['rel_high'], language)}]"
+        else:
+            rel = "– (for lille grundtal)" if da else "– (base too small)"
+        rows.append({
+            "when": f"{r['months']} måneder" if da else f"{r['months']} months",
+            "without": number(r["baseline_mean"], language, d),
+            "with": number(r["scenario_mean"], language, d),
+            "difference": _interval_text(r, language, d),
+            "relative": rel,
+        })  # fmt: skip
+    return rows
+
+
+def _interval_text(r, language: str, d: int) -> str:
+    text = number(r["difference"], language, d, sign=True)
+    if math.isfinite(r["ci_low"]):
+        sep = "; " if language == "da" else ", "
+        text += (f" [{number(r['ci_low'], language, d, sign=True)}{sep}"
+                 f"{number(r['ci_high'], language, d, sign=True)}]")  # fmt: skip
+    return text
+
+
+# ------------------------------------------------------------------------ the report
+@dataclass
+class Figure:
+    """A PNG with its caption in both languages."""
+
+    name: str
+    caption_da: str
+    caption_en: str
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
 @dataclass
 class WhatIfReport:
-    """The report's parts: text, tables and figures (PNG bytes by file name)."""
+    """The report's parts: text, tables and figures."""
 
-    title: str
+    centre: str
+    scenario: str
+    events_da: list[str]
+    events_en: list[str]
+    description: str
+    main: str
     facts: list[tuple[str, str]]
     notes: list[str]
     effects: pd.DataFrame
     sentences_da: list[str]
     sentences_en: list[str]
-    figures: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    explain_da: list[str]
+    explain_en: list[str]
+    seeds: int
+    main_figure: Figure
+    appendix_figures: list[Figure] = field(default_factory=list)
 
-    def effects_for_display(self) -> pd.DataFrame:
-        """The headline measures at every horizon, rounded, with interval text."""
-        shown = ("ties_total", "ties_knowledge_sharing", "ties_alignment",
-                 "ties_resource_exchange", "ties_joint_action", "ties_co_creation",
-                 "mean_trust", "mean_familiarity", "referrals", "joint_offers",
-                 "new_initiatives")  # fmt: skip
-        frame = self.effects[self.effects["measure"].isin(shown)].copy()
-        digits = frame["measure"].isin(["mean_trust", "mean_familiarity"]).map({True: 3, False: 1})
-        return pd.DataFrame({
-            "måneder / months": frame["months"],
-            "mål / measure": frame["measure"].map(lambda m: f"{LABELS[m][0]} / {LABELS[m][1]}"),
-            "uden / baseline": [f"{v:.{d}f}" for v, d in zip(frame["baseline_mean"], digits,
-                                                            strict=True)],
-            "med / scenario": [f"{v:.{d}f}" for v, d in zip(frame["scenario_mean"], digits,
-                                                           strict=True)],
-            "forskel / difference (95 %)": [
-                f"{m:+.{d}f} [{lo:+.{d}f}; {hi:+.{d}f}]"
-                for m, lo, hi, d in zip(frame["difference"], frame["ci_low"], frame["ci_high"],
-                                        digits, strict=True)
-            ],
-            "relativ / relative": [
-                "–" if not np.isfinite(r) else f"{100 * r:+.0f} %"
-                for r in frame["relative_change"]
-            ],
-        })  # fmt: skip
+    @property
+    def title(self) -> str:
+        return f"Hvad nu hvis / what if: {self.scenario} — {self.centre}"
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        """Every figure by file name (main first)."""
+        return {f.name: f for f in (self.main_figure, *self.appendix_figures)}
+
+    def context(self) -> dict:
+        """Everything the templates show, already worded and formatted per language."""
+        level = stats.describe_level()
+        return {
+            "r": self,
+            "caveat_da": CAVEAT["da"].format(n=self.seeds),
+            "caveat_en": CAVEAT["en"].format(n=self.seeds),
+            "main_da": label(self.main, "da"),
+            "main_en": label(self.main, "en"),
+            "changes_da": change_rows(self.effects, self.main, "da"),
+            "changes_en": change_rows(self.effects, self.main, "en"),
+            "table": self.full_table(),
+            "markdown_table": _markdown_table(self.full_table()),
+            "level": level,
+            "threshold_da": number(MIN_BASE_FOR_PERCENT, "da", 0),
+            "threshold_en": number(MIN_BASE_FOR_PERCENT, "en", 0),
+        }
+
+    def full_table(self) -> pd.DataFrame:
+        """Every measure at every horizon, in Danish number format (the appendix)."""
+        f = self.effects
+        rows = []
+        for _, r in f.iterrows():
+            d = digits(r["measure"])
+            rel = (percent(r["relative_change"], "da") if r["percent_meaningful"]
+                   and math.isfinite(r["relative_change"]) else "–")  # fmt: skip
+            rows.append({
+                "måneder / months": r["months"],
+                "mål / measure": f"{label(r['measure'], 'da')} / {label(r['measure'], 'en')}",
+                "uden / without": number(r["baseline_mean"], "da", d),
+                "med / with": number(r["scenario_mean"], "da", d),
+                "forskel [95 %] / difference": _interval_text(r, "da", d),
+                "relativ / relative": rel,
+            })  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def effects_danish(self) -> pd.DataFrame:
+        """``effects.csv`` with Danish column names and labels (for ``effects_da.csv``)."""
+        f = self.effects.copy()
+        numbers = f.select_dtypes("float").columns
+        f[numbers] = f[numbers].round(4)  # Excel shows 4 decimals; the full values are in effects.csv
+        f.insert(4, "mål", f["measure"].map(lambda m: label(m, "da")))
+        f["percent_meaningful"] = f["percent_meaningful"].map({True: "ja", False: "nej"})
+        f["summed_since_intervention"] = f["summed_since_intervention"].map(
+            {True: "ja", False: "nej"})
+        return f.rename(columns=DANISH_COLUMNS)
 
     def markdown(self) -> str:
-        lines = [f"# {self.title}", ""]
-        lines += [f"- **{k}:** {v}" for k, v in self.facts] + [""]
-        for note in self.notes:
-            lines += [f"> {note}", ""]
-        lines += ["## Hvad ændrede sig", ""] + [" ".join(self.sentences_da), ""]
-        lines += ["## What changed", ""] + [" ".join(self.sentences_en), ""]
-        lines += ["## Effekter / effects", "", _markdown_table(self.effects_for_display()), "",
-                  "Forskel = scenarie − baseline, middel over kørsler med 95 %-interval; "
-                  "alle mål i `effects.csv`. / Difference = scenario − baseline, mean over runs "
-                  "with a 95 % interval; every measure in `effects.csv`.", ""]  # fmt: skip
-        for name, (caption, _) in self.figures.items():
-            lines += [f"## {caption}", "", f"![{caption}](figures/{name})", ""]
-        return "\n".join(lines)
+        return _env().get_template("whatif_report.md").render(**self.context())
 
     def html(self) -> str:
-        esc = html.escape
-        parts = [
-            "<!DOCTYPE html>", '<html lang="da"><head><meta charset="utf-8">',
-            f"<title>{esc(self.title)}</title>", f"<style>{_CSS}</style></head><body>",
-            f"<h1>{esc(self.title)}</h1>", "<ul>",
-            *(f"<li><b>{esc(k)}:</b> {esc(v)}</li>" for k, v in self.facts), "</ul>",
-            *(f'<p class="note">{esc(n)}</p>' for n in self.notes),
-            "<h2>Hvad ændrede sig</h2>", f"<p>{esc(' '.join(self.sentences_da))}</p>",
-            "<h2>What changed</h2>", f"<p>{esc(' '.join(self.sentences_en))}</p>",
-            "<h2>Effekter / effects</h2>",
-            self.effects_for_display().to_html(index=False, border=0, classes="effects"),
-            "<p class='small'>Forskel = scenarie − baseline, middel over kørsler med "
-            "95 %-interval; alle mål i <code>effects.csv</code>. / Difference = scenario − "
-            "baseline, mean over runs with a 95 % interval.</p>",
-        ]  # fmt: skip
-        for name, (caption, png) in self.figures.items():
-            data = base64.b64encode(png).decode("ascii")
-            parts += [f"<h2>{esc(caption)}</h2>",
-                      f'<img alt="{esc(name)}" src="data:image/png;base64,{data}">']  # fmt: skip
-        parts.append("</body></html>")
-        return "\n".join(parts) + "\n"
+        return _env().get_template("whatif_report.html").render(**self.context())
 
 
-_CSS = (
-    "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
-    "table{border-collapse:collapse;font-size:0.85em}td,th{padding:3px 8px;"
-    "border-bottom:1px solid #ddd;text-align:right}th{background:#f3f3f3}"
-    "img{max-width:100%}.note{background:#fff4d6;padding:0.6em}.small{font-size:0.8em}"
-)
+#: Column names of ``effects_da.csv`` (documented in docs/outputs.md).
+DANISH_COLUMNS = {
+    "months": "måneder", "weeks_after": "uger_efter", "week": "uge", "measure": "mål_id",
+    "summed_since_intervention": "summeret_siden_ændringen", "baseline_mean": "uden_ændringen",
+    "scenario_mean": "med_ændringen", "difference": "forskel", "ci_low": "forskel_lav_95",
+    "ci_high": "forskel_høj_95", "relative_change": "relativ_ændring", "rel_low": "relativ_lav_95",
+    "rel_high": "relativ_høj_95", "percent_meaningful": "procent_meningsfuld", "seeds": "kørsler",
+}  # fmt: skip
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:
@@ -273,6 +516,14 @@ def _markdown_table(frame: pd.DataFrame) -> str:
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body])
+
+
+def _env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )  # fmt: skip
 
 
 def build_report(
@@ -287,31 +538,48 @@ def build_report(
     seeds: list[int],
     steps: int,
     notes: list[str],
+    events=(),
 ) -> WhatIfReport:
-    """Effects, sentences and figures of one scenario against its baseline."""
+    """Effects, sentences and figures of one scenario against its baseline.
+
+    ``events`` are the events that ran; the report describes them, not a preset's text
+    (``description`` is shown only for a structural scenario without events).
+    """
     effects = effects_table(scenario_ts, baseline_ts, week)
+    main = main_measure(scenario_ts.columns)
+    events = sorted(events, key=lambda e: e.week)
+    events_da = [describe_event(e, "da") for e in events]
+    events_en = [describe_event(e, "en") for e in events]
+    weeks = sorted({e.week for e in events}) or [week]
     facts = [
-        ("Center / centre", centre),
-        ("Scenarie / scenario", f"{scenario}: {description}"),
-        ("Ændringen sker i uge / change in week", str(week)),
-        ("Kørsler / runs", f"{len(seeds)} (seeds {seeds[0]}–{seeds[-1]}), {steps} uger / weeks"),
-    ]
-    figures = {
-        "ties_by_form.png": ("Relationer over tid / ties over time",
-                             plots.ties_by_form(scenario_ts, baseline_ts, week, scenario)),
-        "trust.png": ("Tillid og kendskab / trust and familiarity",
-                      plots.trust_familiarity(scenario_ts, baseline_ts, week, scenario)),
-        "outcomes.png": ("Udbytte / outcomes",
-                         plots.cumulative_outcomes(scenario_ts, baseline_ts, week, scenario)),
-        "network.png": (f"Netværket før og efter (seed {seeds[0]}) / the network before and "
-                        "after", plots.network_pictures(networks)),
-    }  # fmt: skip
+        ("Kørsler / runs", f"{len(seeds)} × 2 (seeds {seeds[0]}–{seeds[-1]}), {steps} uger / weeks"),
+        ("Målt fra uge / measured from week", str(week)),
+    ]  # fmt: skip
+    main_figure = Figure(
+        "main.png", f"{label(main, 'da').capitalize()} over tid", f"{label(main, 'en')} over time",
+        plots.main_measure(scenario_ts, baseline_ts, main, weeks,
+                           (label(main, "da"), label(main, "en")), bounds(main)),
+    )  # fmt: skip
+    seed = seeds[0]
+    appendix = [
+        Figure("ties_by_form.png", "Relationer pr. form over tid", "Ties by form over time",
+               plots.ties_by_form(scenario_ts, baseline_ts, weeks)),
+        Figure("trust.png", "Tillid og kendskab", "Trust and familiarity",
+               plots.trust_familiarity(scenario_ts, baseline_ts, weeks)),
+        Figure("outcomes.png", "Udbytte siden ændringen", "Outcomes since the change",
+               plots.cumulative_outcomes(scenario_ts, baseline_ts, week, weeks,
+                                         [m for m in FLOW_MEASURES if m in scenario_ts])),
+        Figure("network.png", f"Netværket før og efter (kørsel med seed {seed})",
+               f"The network before and after (run with seed {seed})",
+               plots.network_pictures(networks)),
+    ]  # fmt: skip
     return WhatIfReport(
-        title=f"Hvad nu hvis / what if: {scenario} — {centre}",
-        facts=facts,
-        notes=notes,
-        effects=effects,
-        sentences_da=sentences(effects, "da"),
-        sentences_en=sentences(effects, "en"),
-        figures=figures,
-    )
+        centre=centre, scenario=scenario, events_da=events_da, events_en=events_en,
+        description=description if not events else "", main=main, facts=facts, notes=notes,
+        effects=effects, sentences_da=sentences(effects, "da"),
+        sentences_en=sentences(effects, "en"), explain_da=explanations(effects, "da"),
+        explain_en=explanations(effects, "en"), seeds=len(seeds), main_figure=main_figure,
+        appendix_figures=appendix,
+    )  # fmt: skip
+
+

@@ -40,7 +40,8 @@ TOTAL_MEASURES = ("referrals", "resources_shared", "joint_offers", "new_initiati
 
 @dataclass
 class Collected:
-    """A merged sweep: the two tables, the swept keys, and jobs left out."""
+    """A merged sweep: the two tables, the swept keys (those that vary across jobs), and
+    jobs left out."""
 
     runs: pd.DataFrame
     timeseries: pd.DataFrame
@@ -109,7 +110,10 @@ def collect(sweep_dir: Path) -> Collected:
     keys = sorted(keys)
     runs_frame = _order(pd.concat(runs, ignore_index=True), keys)
     series_frame = _order(pd.concat(series, ignore_index=True), keys)
-    return Collected(runs_frame, series_frame, keys, incomplete)
+    # Only keys that take more than one value across jobs are swept; the others (e.g.
+    # replicates=10 given once for the whole sweep) stay as columns but are not named.
+    swept = [k for k in keys if runs_frame[k].astype(str).nunique() > 1]
+    return Collected(runs_frame, series_frame, swept, incomplete)
 
 
 def _with_keys(frame: pd.DataFrame, name: str, values: dict) -> pd.DataFrame:

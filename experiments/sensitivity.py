@@ -309,9 +309,7 @@ def plot(indices: pd.DataFrame, method: str, path: Path) -> Path:
         part = indices[indices["output"] == output]
         if method == "morris":
             ax.errorbar(part["mu_star"], part["sigma"], xerr=part["mu_star_conf"], fmt="o", ms=4)
-            for row in part.itertuples(index=False):
-                ax.annotate(row.parameter, (row.mu_star, row.sigma), fontsize=6,
-                            xytext=(3, 2), textcoords="offset points")  # fmt: skip
+            _label_influential(ax, part)
             ax.set_xlabel("μ* (mean |elementary effect|)")
             ax.set_ylabel("σ (interaction / non-linearity)")
         else:
@@ -328,6 +326,25 @@ def plot(indices: pd.DataFrame, method: str, path: Path) -> Path:
         axes.flat[0].legend(fontsize=7)
     fig.suptitle(f"{method.capitalize()} sensitivity of final-week outcomes")
     return save(fig, path)
+
+
+#: Morris plots name the parameters with the largest μ*; the rest cluster near the origin,
+#: where names would only cover each other (their values are in the CSV).
+MORRIS_LABELS = 8
+
+
+def _label_influential(ax, part: pd.DataFrame) -> None:
+    """Name the most influential parameters, moved apart by adjustText so none overlap."""
+    from adjustText import adjust_text
+
+    top = part.sort_values("mu_star", ascending=False).head(MORRIS_LABELS)
+    texts = [ax.text(r.mu_star, r.sigma, r.parameter.replace("_", " "), fontsize=7)
+             for r in top.itertuples(index=False)]  # fmt: skip
+    adjust_text(texts, x=part["mu_star"].to_numpy(), y=part["sigma"].to_numpy(), ax=ax,
+                arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})  # fmt: skip
+    if len(part) > len(top):
+        ax.text(0.99, 0.01, f"named: top {len(top)} of {len(part)} by μ*", transform=ax.transAxes,
+                ha="right", va="bottom", fontsize=6, color="grey")  # fmt: skip
 
 
 def ranking(indices: pd.DataFrame, method: str, top: int = 3) -> str:

@@ -146,10 +146,13 @@ def record(sweep_dir: Path, job_dir: Path, outcome: JobOutcome) -> str:
     statuses = _statuses(folder)
     done, total = len(statuses), session["total"]
     elapsed = time.time() - session["started"]
-    left = elapsed / done * max(total - done, 0) if done else math.nan
+    # Time left from the jobs that ran: skipped ones take no time and would fake an ETA.
+    ran = sum(1 for x in statuses.values() if x != "skipped")
+    left = elapsed / ran * max(total - done, 0) if ran else math.nan
     counts = [(s, sum(1 for x in statuses.values() if x == s)) for s in ("skipped", "failed")]
     extra = ", ".join(f"{n} {s}" for s, n in counts if n)
-    return f"[{done}/{total}] {line}" + (f" ({extra})" if extra else "") + f" — {_eta(left)} left"
+    eta = "" if outcome.status == "skipped" or math.isnan(left) else f" — {_eta(left)} left"
+    return f"[{done}/{total}] {line}" + (f" ({extra})" if extra else "") + eta
 
 
 class SweepReport(Callback):

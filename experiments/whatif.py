@@ -8,14 +8,20 @@ Any override of ``experiments.run`` works (``drivers.…``, ``params.…``, ``st
 ``seed=``); ``replicates`` defaults to 30 here and ``out=`` sets the report folder
 (default ``reports/<centre>_<scenario>/``). Both arms use the same seeds, so they are
 identical until the scenario's first event. Writes ``report.html`` (self-contained),
-``report.md`` with ``figures/*.png``, ``effects.csv`` and ``timeseries.parquet``; bad input
-gives one line and exit status 2 before anything is written.
+``report.md`` with ``figures/*.png``, ``effects.csv``, ``effects_da.csv`` (for Danish Excel:
+``;`` and decimal comma) and ``timeseries.parquet``; bad input gives one line and exit
+status 2 before anything is written.
+
+Your own events need no preset; the scenario is then named after them::
+
+    python -m experiments.whatif centre=health 'scenario.events=[{week:26,action:coordinator_stops}]'
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -50,8 +56,23 @@ def intervention_week(run: RunConfig) -> int:
     return min((e.week for e in run.scenario.events), default=0)
 
 
+def _is_scenario_override(arg: str) -> bool:
+    return arg.lstrip("+~").startswith(("scenario=", "scenario."))
+
+
+def custom_name(events) -> str:
+    """A scenario name made of its events, e.g. ``coordinator_stops_w26`` (for folders)."""
+    ordered = sorted(events, key=lambda e: (e.week, e.action))
+    return "+".join(f"{e.action}_w{e.week}" for e in ordered) or "custom"
+
+
 def prepare(argv: list[str]) -> WhatIf:
-    """Parse and check the arguments; raises :class:`InputError` (nothing is written)."""
+    """Parse and check the arguments; raises :class:`InputError` (nothing is written).
+
+    Events given on the command line (``'scenario.events=[{week:26,action:…}]'``) make a
+    custom scenario: no preset is needed, and unless ``scenario.name=`` is given it is
+    named after its events, so a preset's name and description never label other events.
+    """
     out = None
     overrides = []
     for arg in argv:
@@ -68,10 +89,18 @@ def prepare(argv: list[str]) -> WhatIf:
     if not any(a.lstrip("+").startswith("replicates=") for a in overrides):
         overrides.append(f"replicates={DEFAULT_REPLICATES}")
     scenario = compose_run(overrides)
+    own_events = any(a.lstrip("+~").startswith("scenario.events") for a in overrides)
+    own_name = any(a.lstrip("+~").startswith("scenario.name=") for a in overrides)
+    if own_events and not own_name and scenario.scenario.events:
+        scenario.scenario.name = custom_name(scenario.scenario.events)
+        scenario.scenario.description = ""
     if scenario.scenario.name == "baseline":
         raise InputError("scenario", "baseline", "a scenario to compare with the baseline, e.g. "
-                         "coordinator_stops, funding_expires, dispersed")  # fmt: skip
-    baseline = compose_run([*overrides, "scenario=baseline"])
+                         "coordinator_stops, funding_expires, dispersed, or your own events "
+                         "'scenario.events=[{week:26,action:coordinator_stops}]'")  # fmt: skip
+    # The baseline is the same centre and drivers without any of the scenario's settings.
+    baseline = compose_run([*(a for a in overrides if not _is_scenario_override(a)),
+                            "scenario=baseline"])  # fmt: skip
     week = intervention_week(scenario)
     if scenario.steps < week + HORIZONS[0]:
         raise InputError("steps", scenario.steps,
@@ -80,10 +109,25 @@ def prepare(argv: list[str]) -> WhatIf:
     weeks = sorted({max(week - 1, 0), after})
     scenario = dataclasses.replace(scenario, network_weeks=weeks)
     baseline = dataclasses.replace(baseline, network_weeks=weeks)
-    out = out or Path("reports") / f"{scenario.centre.name}_{scenario.scenario.name}"
+    out = out or Path("reports") / folder_name(f"{centre_name(scenario)}_{scenario.scenario.name}")
     if out.exists() and not out.is_dir():
         raise InputError("out", str(out), "a folder (this path is a file)")
     return WhatIf(scenario, baseline, week, out)
+
+
+def centre_name(run: RunConfig) -> str:
+    """The centre's name as the user wrote it (a roster's own ``name:``, Danish letters
+    and spaces intact), else the preset's name."""
+    if run.roster:
+        from .roster import load_roster
+
+        return load_roster(run.roster).name
+    return run.centre.name
+
+
+def folder_name(name: str) -> str:
+    """``name`` with only what a file system forbids replaced (letters like æøå stay)."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(". ") or "report"
 
 
 def notes(request: WhatIf) -> list[str]:
@@ -138,6 +182,13 @@ def _network_panels(request: WhatIf, scenario: RunResult, baseline: RunResult):
     ]
 
 
+def write_danish_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """CSV that Danish Excel opens in columns: ``;`` between fields, decimal comma, and
+    UTF-8 with a byte-order mark so æ, ø and å survive a double-click."""
+    return write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, sep=";", decimal=",",
+                                                       encoding="utf-8-sig"))
+
+
 def run_whatif(request: WhatIf, show_progress: bool = True) -> Path:
     """Simulate both arms, build the report and write its files into ``request.out``."""
     logging.getLogger("mesa").setLevel(logging.WARNING)
@@ -150,9 +201,10 @@ def run_whatif(request: WhatIf, show_progress: bool = True) -> Path:
     bar.close()
     seeds = list(range(request.scenario.seed, request.scenario.seed + n))
     report = build_report(
-        centre=request.scenario.centre.name,
+        centre=centre_name(request.scenario),
         scenario=request.scenario.scenario.name,
         description=request.scenario.scenario.description,
+        events=request.scenario.scenario.events,
         week=request.week,
         scenario_ts=results["scenario"].timeseries,
         baseline_ts=results["baseline"].timeseries,
@@ -162,9 +214,10 @@ def run_whatif(request: WhatIf, show_progress: bool = True) -> Path:
         notes=notes(request),
     )
     out = request.out
-    for name, (_, png) in report.figures.items():
-        write_atomic(out / "figures" / name, lambda tmp, data=png: tmp.write_bytes(data))
+    for name, figure in report.figures.items():
+        write_atomic(out / "figures" / name, lambda tmp, data=figure.png: tmp.write_bytes(data))
     write_csv(report.effects, out / "effects.csv")
+    write_danish_csv(report.effects_danish(), out / "effects_da.csv")
     both = pd.concat(
         [results[arm].timeseries.assign(arm=arm) for arm in ("scenario", "baseline")],
         ignore_index=True,
@@ -187,10 +240,10 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     out = run_whatif(request)
     seconds = time.perf_counter() - started
-    print(f"{request.scenario.centre.name} / {request.scenario.scenario.name}: "
+    print(f"{centre_name(request.scenario)} / {request.scenario.scenario.name}: "
           f"{request.scenario.replicates} seeds × 2 arms × {request.scenario.steps} weeks "
           f"in {seconds:.1f} s")  # fmt: skip
-    print(f"Report: {out / 'report.html'} (and report.md, effects.csv)")
+    print(f"Report: {out / 'report.html'} (and report.md, effects.csv, effects_da.csv)")
 
 
 if __name__ == "__main__":
