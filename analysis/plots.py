@@ -146,6 +146,20 @@ def named_actors(graphs: list[nx.Graph]) -> set[int]:
     return set(ranked[:NAMED_MOST_CHANGED])
 
 
+def _name_actors(ax, graph: nx.Graph, position: dict, labels: dict[int, str]) -> None:
+    """Write actor names beside their nodes, moved apart (adjustText) so none overlap."""
+    from adjustText import adjust_text
+
+    drawn = nx.draw_networkx_labels(graph, position, ax=ax, labels=labels, font_size=6,
+                                    bbox={"boxstyle": "round,pad=0.1", "fc": "white",
+                                          "ec": "none", "alpha": 0.75})  # fmt: skip
+    texts = list(drawn.values())
+    if len(texts) > 1:
+        xy = np.array([position[n] for n in graph.nodes]) if len(graph) else np.zeros((0, 2))
+        adjust_text(texts, x=xy[:, 0], y=xy[:, 1], ax=ax,
+                    arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.4})  # fmt: skip
+
+
 def network_pictures(panels: list[tuple[str, pd.DataFrame, pd.DataFrame]]) -> bytes:
     """Side-by-side networks (title, ties, actors) with one shared layout; edges coloured
     by form, nodes by actor kind, actors named (see :func:`named_actors`)."""
@@ -170,13 +184,11 @@ def network_pictures(panels: list[tuple[str, pd.DataFrame, pd.DataFrame]]) -> by
         edges = sorted(graph.edges(data=True), key=lambda e: Form.from_id(e[2]["form"]))
         forms = [Form.from_id(e[2]["form"]) for e in edges]
         nx.draw_networkx_edges(graph, position, ax=ax, edgelist=[e[:2] for e in edges],
-                               edge_color=[f.colour for f in forms],
-                               width=[0.6 + 0.5 * f for f in forms])  # fmt: skip
+                               edge_color=[f.colour for f in forms], alpha=0.8,
+                               width=[0.4 + 0.6 * (f - 1) for f in forms])  # fmt: skip
         colours = [KIND_COLOUR[ActorKind.from_id(graph.nodes[n]["kind"])] for n in graph.nodes]
         nx.draw_networkx_nodes(graph, position, ax=ax, node_size=40, node_color=colours)
-        nx.draw_networkx_labels(graph, position, ax=ax, font_size=6,
-                                labels={n: names[n] for n in graph.nodes if n in named},
-                                verticalalignment="bottom")  # fmt: skip
+        _name_actors(ax, graph, position, {n: names[n] for n in graph.nodes if n in named})
         ax.set_title(f"{title}\n{graph.number_of_edges()} relationer / ties", fontsize=9)
         ax.axis("off")
     handles = [plt.Line2D([], [], color=f.colour, lw=2.5, label=f"{f.danish} / {f.label('en')}")

@@ -20,15 +20,18 @@ def report_dir(tmp_path_factory):
 
 def test_report_files(report_dir):
     names = sorted(p.name for p in report_dir.iterdir())
-    assert names == ["effects.csv", "figures", "report.html", "report.md", "timeseries.parquet"]
+    assert names == ["effects.csv", "effects_da.csv", "figures", "report.html", "report.md",
+                     "timeseries.parquet"]  # fmt: skip
     html = (report_dir / "report.html").read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 4
+    assert html.count('src="data:image/png;base64,') == 5
     # Self-contained: no scripts, stylesheets or images from elsewhere.
     assert "<script" not in html and "http://" not in html and "https://" not in html
     md = (report_dir / "report.md").read_text(encoding="utf-8")
-    assert "## Hvad ændrede sig" in md and "## What changed" in md
-    assert "færre samarbejdsrelationer" in md and "fewer collaboration ties" in md
-    for figure in ("ties_by_form.png", "trust.png", "outcomes.png", "network.png"):
+    assert "## Kort fortalt" in md and "## In short" in md
+    assert "færre samarbejdsrelationer i alt" in md and "fewer collaboration ties in all" in md
+    # the preset's events in words, not its id
+    assert "uge 52: tovholderen stopper" in md and "week 52: the coordinator" in md
+    for figure in ("main.png", "ties_by_form.png", "trust.png", "outcomes.png", "network.png"):
         assert f"figures/{figure}" in md
         assert (report_dir / "figures" / figure).read_bytes()[:4] == b"\x89PNG"
 
@@ -92,6 +95,24 @@ def test_sentences_follow_the_numbers():
     effects = effects_table(scen, base, week=2, horizons=(26,))
     assert list(effects["months"].unique()) == [6]
     da, en = sentences(effects, "da"), sentences(effects, "en")
-    assert da[0].startswith("Efter 6 måneder har centret 25 % færre samarbejdsrelationer")
-    assert en[0].startswith("After 6 months the centre has 25 % fewer collaboration ties")
-    assert "samordne" in da[1] and "-50 %" in da[1]
+    assert da[0].startswith("Efter 6 måneder har centret færre samarbejdsrelationer i alt: "
+                            "76,0 mod 101,5 uden ændringen, −25 %")  # fmt: skip
+    assert en[0].startswith("After 6 months the centre has fewer collaboration ties in all: "
+                            "76.0 against 101.5 without the change, −25 %")  # fmt: skip
+    assert "samordne" in da[1] and "5,0 mod 10,0 relationer" in da[1] and "−50 %" in da[1]
+
+
+def test_custom_events_need_no_preset_and_keep_the_baseline_clean():
+    events = "scenario.events=[{week:26,action:coordinator_stops},{week:30,action:forum_founded}]"
+    request = whatif.prepare(["centre=health", events, "replicates=2", "steps=60"])
+    assert request.scenario.scenario.name == "coordinator_stops_w26+forum_founded_w30"
+    assert request.scenario.scenario.description == ""
+    assert request.week == 26 and request.out.name == "health_coordinator_stops_w26+forum_founded_w30"
+    assert request.baseline.scenario.name == "baseline" and request.baseline.scenario.events == []
+    # a preset with other events is renamed, so its name and text never label them
+    renamed = whatif.prepare(["centre=health", "scenario=coordinator_stops",
+                              "scenario.events=[{week:26,action:coordinator_stops}]"])  # fmt: skip
+    assert renamed.scenario.scenario.name == "coordinator_stops_w26"
+    kept = whatif.prepare(["centre=health", "scenario=coordinator_stops", "scenario.name=mine",
+                           "scenario.events=[{week:26,action:coordinator_stops}]"])  # fmt: skip
+    assert kept.scenario.scenario.name == "mine"
