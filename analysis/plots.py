@@ -92,10 +92,12 @@ def ties_by_form(scenario: pd.DataFrame, baseline: pd.DataFrame, weeks) -> bytes
               if f"ties_{f.id}" in scenario]  # fmt: skip
     columns = 3
     rows = -(-len(panels) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(10, 2.7 * rows + 0.6), sharex=True,
+    fig, axes = plt.subplots(rows, columns, figsize=(10, 2.7 * rows + 0.6),
                              layout="constrained", squeeze=False)  # fmt: skip
-    for ax, (column, title) in zip(axes.flat, panels, strict=False):
+    for i, (ax, (column, title)) in enumerate(zip(axes.flat, panels, strict=False)):
         _compare(ax, scenario, baseline, column, weeks, title)
+        if i + columns < len(panels):  # a panel below shows the same weeks
+            ax.set_xlabel("")
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()

@@ -139,7 +139,7 @@ def forms_against_driver(runs: pd.DataFrame, driver: str, others: list[str],
     combos = runs[others].astype(str).drop_duplicates() if others else pd.DataFrame()
     split = bool(others) and 1 < len(combos) <= MAX_LINES
     if split:
-        groups = [(setting_label(others, row, lang),
+        groups = [(", ".join(value_label(v, lang) for v in row),  # the keys are the legend title
                    runs[(runs[others].astype(str) == list(row)).all(axis=1)])
                   for row in combos.itertuples(index=False)]  # fmt: skip
     shown, absent = present_forms(runs)
@@ -148,7 +148,7 @@ def forms_against_driver(runs: pd.DataFrame, driver: str, others: list[str],
     columns = min(3, len(panels))
     rows = -(-len(panels) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(4.4 * columns, 3.3 * rows + 0.8),
-                             sharex=True, layout="constrained", squeeze=False)  # fmt: skip
+                             layout="constrained", squeeze=False)  # fmt: skip
     for (column, title, colour), ax in zip(panels, axes.flat, strict=False):
         for i, (label, part) in enumerate(groups):
             c = GROUP_COLOURS[i % len(GROUP_COLOURS)] if split else colour
@@ -174,15 +174,15 @@ def forms_against_driver(runs: pd.DataFrame, driver: str, others: list[str],
                       title_fontsize=7)  # fmt: skip
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    for ax in axes[-1]:
+    for i, ax in enumerate(axes.flat[: len(panels)]):
         ax.set_xlabel(key_label(driver, lang))
-    for ax in axes[:, 0]:
-        ax.set_ylabel(word("ties", lang))
+        if i < len(panels) - 1:  # every panel but trust counts ties
+            ax.set_ylabel(word("ties", lang))
     per_marker = runs.groupby([driver, *others] if split else [driver]).size()
     pooled = (f" ({word('pooled', lang)} {', '.join(key_label(k, lang) for k in others)})"
               if others and not split else "")  # fmt: skip
-    middle = "middle 80 %" if lang == "en" else "midterste 80 %"
-    fig.suptitle(f"{key_label(driver, lang)}: mean, {middle}; {word('per_marker', lang)} = "
+    middle = "mean, middle 80 %" if lang == "en" else "middel, midterste 80 %"
+    fig.suptitle(f"{key_label(driver, lang)}: {middle}; {word('per_marker', lang)} = "
                  f"{_counts(per_marker)} {word('seed_runs', lang)}{pooled}{_left_out(absent, lang)}",
                  fontsize=10)  # fmt: skip
     return fig
@@ -211,13 +211,14 @@ def heatmap(runs: pd.DataFrame, x_key: str, y_key: str, lang: str = "en") -> plt
         ax.set_xticks(range(len(xs)), xticks, rotation=45 if len(xs) > 5 else 0)
         ax.set_yticks(range(len(ys)), yticks)
         ax.set_xlabel(key_label(x_key, lang))
-        ax.set_title(form_label(form, lang), color=form.colour)
+        ax.set_title(form_label(form, lang))
         fig.colorbar(image, ax=ax, shrink=0.8)
     axes[0, 0].set_ylabel(key_label(y_key, lang))
     cell = runs.groupby([x_key, y_key]).size()
     title = ("Mean final-week ties" if lang == "en" else "Gennemsnitlige relationer i sidste uge")
     fig.suptitle(f"{title}: {key_label(x_key, lang)} × {key_label(y_key, lang)}; "
-                 f"{_counts(cell)} {word('seed_runs', lang)}"
+                 f"{'each cell' if lang == 'en' else 'hvert felt'} = {_counts(cell)} "
+                 f"{word('seed_runs', lang)}"
                  f"{_left_out(absent, lang)}")  # fmt: skip
     return fig
 
