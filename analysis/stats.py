@@ -62,7 +62,8 @@ class Interval:
     @property
     def defined(self) -> bool:
         """True when there is an interval (two seeds or more, finite ends)."""
-        return self.method not in (ONE_SEED, FEW_SEEDS) and math.isfinite(self.low) and math.isfinite(self.high)
+        finite = math.isfinite(self.low) and math.isfinite(self.high)
+        return self.method not in (ONE_SEED, FEW_SEEDS) and finite
 
     def excludes(self, value: float = 0.0) -> bool:
         """True when the interval lies wholly above or below ``value`` (e.g. no change)."""

@@ -318,7 +318,7 @@ def plot(indices: pd.DataFrame, method: str, path: Path) -> Path:
             ax.barh(y + 0.2, part["ST"], 0.4, xerr=part["ST_conf"], label="ST (total)")
             ax.set_yticks(y, part["parameter"], fontsize=7)
             ax.set_xlabel("Sobol index")
-        ax.set_title(output)
+        ax.set_title(output.removeprefix("final_").replace("_", " "))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(outputs):]:
         ax.set_visible(False)
