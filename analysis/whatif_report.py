@@ -345,7 +345,7 @@ def explanations(effects: pd.DataFrame, language: str) -> list[str]:
             continue
         deeper = [f for f in present if f > form and _changed(at.loc[f"ties_{f.id}"])
                   and at.loc[f"ties_{f.id}", "difference"] < 0]  # fmt: skip
-        rise = number(row["difference"], language, 1)
+        rise = number(row["difference"], language, 1, sign=True)
         if deeper:
             names = ", ".join(f.label(language) for f in deeper)
             out.append(

@@ -116,3 +116,30 @@ def test_custom_events_need_no_preset_and_keep_the_baseline_clean():
     kept = whatif.prepare(["centre=health", "scenario=coordinator_stops", "scenario.name=mine",
                            "scenario.events=[{week:26,action:coordinator_stops}]"])  # fmt: skip
     assert kept.scenario.scenario.name == "mine"
+
+
+def test_a_rise_is_explained_by_what_drives_it():
+    from analysis.whatif_report import explanations
+
+    rows = []
+    for seed in range(5):
+        for week in range(0, 30):
+            after = week >= 2
+            rows.append({"seed": seed, "step": week, "ties_total": 40 + seed, "mean_trust": 0.5,
+                         "mean_familiarity": 0.5, "n_actors": 10, "ties_knowledge_sharing": 20,
+                         "ties_alignment": 10, "ties_resource_exchange": 5 + (4 + seed % 2) * after,
+                         "ties_joint_action": 5 - 4 * after, "ties_co_creation": 0,
+                         "hours_available": 100.0, "hours_used": 80.0 - (20 + seed) * after,
+                         "referrals": 1, "resources_shared": 1, "joint_offers": 1,
+                         "new_initiatives": 0, "failed_efforts": 0})  # fmt: skip
+    base = pd.DataFrame(rows)
+    late = base["step"] >= 2
+    base.loc[late, ["ties_resource_exchange", "ties_joint_action", "hours_used"]] = [5, 5, 80.0]
+    scen = pd.DataFrame(rows)
+    effects = effects_table(scen, base, week=2, horizons=(26,))
+    da, en = explanations(effects, "da"), explanations(effects, "en")
+    assert da[0].startswith("Ressourceudveksle stiger (+4,4 relationer), fordi par")
+    assert "samordne" in da[0] and "frigjorte timer" in da[1] and "22 timer færre" in da[1]
+    assert en[0].startswith("Resource exchange rises (+4.4 ties) because pairs")
+    # nothing rises: nothing to explain
+    assert explanations(effects_table(base, base, week=2, horizons=(26,)), "da") == []
