@@ -331,42 +331,42 @@ def explanations(effects: pd.DataFrame, language: str) -> list[str]:
     longer hold its form falls back to the deepest form it still qualifies for
     (``model/transitions.py``), so a lighter form can gain what deeper ones lose; and
     hours no longer spent on collaboration are free for other ties (``hours_used``).
+    Each rising form is explained at the first horizon where its rise is clear.
     """
-    if effects.empty:
-        return []
     da = language == "da"
-    months = 12 if (effects["months"] == 12).any() else int(effects["months"].max())
-    at = effects[effects["months"] == months].set_index("measure")
-    present = [f for f in FORMS if f"ties_{f.id}" in at.index]
     out = []
-    for form in present:
-        row = at.loc[f"ties_{form.id}"]
-        if not (_changed(row) and row["difference"] > 0):
-            continue
-        deeper = [f for f in present if f > form and _changed(at.loc[f"ties_{f.id}"])
-                  and at.loc[f"ties_{f.id}", "difference"] < 0]  # fmt: skip
-        rise = number(row["difference"], language, 1, sign=True)
-        if deeper:
-            names = ", ".join(f.label(language) for f in deeper)
-            out.append(
-                f"{form.danish.capitalize()} stiger ({rise} relationer), fordi par, der ikke "
-                f"længere kan holde en dybere form ({names}), falder tilbage til den dybeste "
-                f"form, de stadig opfylder." if da else
-                f"{form.label('en').capitalize()} rises ({rise} ties) because pairs that can "
-                f"no longer hold a deeper form ({names}) fall back to the deepest form they "
-                f"still qualify for."
-            )  # fmt: skip
-        if "hours_used" in at.index and _changed(at.loc["hours_used"]) and (
-            at.loc["hours_used", "difference"] < 0
-        ):
-            freed = number(-at.loc["hours_used", "difference"], language, 0)
-            out.append(
-                f"Samtidig bruger aktørerne {freed} timer færre om ugen på samarbejde; de "
-                f"frigjorte timer giver plads til lettere former som {form.danish}." if da else
-                f"At the same time the actors spend {freed} fewer hours a week on "
-                f"collaboration; the freed hours leave room for lighter forms such as "
-                f"{form.label('en')}."
-            )  # fmt: skip
+    for form in FORMS:
+        key = f"ties_{form.id}"
+        for months in sorted(effects["months"].unique()):
+            at = effects[effects["months"] == months].set_index("measure")
+            if key not in at.index or not (_changed(at.loc[key]) and at.loc[key, "difference"] > 0):
+                continue
+            present = [f for f in FORMS if f"ties_{f.id}" in at.index]
+            deeper = [f for f in present if f > form and _changed(at.loc[f"ties_{f.id}"])
+                      and at.loc[f"ties_{f.id}", "difference"] < 0]  # fmt: skip
+            rise = number(at.loc[key, "difference"], language, 1, sign=True)
+            when = f"Efter {months} måneder" if da else f"After {months} months"
+            if deeper:
+                names = ", ".join(f.label(language) for f in deeper)
+                out.append(
+                    f"{when} har {form.danish} flere relationer ({rise}), fordi par, der ikke "
+                    f"længere kan holde en dybere form ({names}), falder tilbage til den dybeste "
+                    f"form, de stadig opfylder." if da else
+                    f"{when} {form.label('en')} has more ties ({rise}) because pairs that can "
+                    f"no longer hold a deeper form ({names}) fall back to the deepest form they "
+                    f"still qualify for."
+                )  # fmt: skip
+            hours = at.loc["hours_used"] if "hours_used" in at.index else None
+            if hours is not None and _changed(hours) and hours["difference"] < 0:
+                freed = number(-hours["difference"], language, 0)
+                out.append(
+                    f"Samtidig bruger aktørerne {freed} timer færre om ugen på samarbejde; de "
+                    f"frigjorte timer giver plads til lettere former som {form.danish}." if da else
+                    f"At the same time the actors spend {freed} fewer hours a week on "
+                    f"collaboration; the freed hours leave room for lighter forms such as "
+                    f"{form.label('en')}."
+                )  # fmt: skip
+            break
     return list(dict.fromkeys(out))
 
 
