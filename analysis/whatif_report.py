@@ -349,12 +349,12 @@ def explanations(effects: pd.DataFrame, language: str) -> list[str]:
             if deeper:
                 names = ", ".join(f.label(language) for f in deeper)
                 out.append(
-                    f"{when} har {form.danish} flere relationer ({rise}), fordi par, der ikke "
-                    f"længere kan holde en dybere form ({names}), falder tilbage til den dybeste "
-                    f"form, de stadig opfylder." if da else
-                    f"{when} {form.label('en')} has more ties ({rise}) because pairs that can "
-                    f"no longer hold a deeper form ({names}) fall back to the deepest form they "
-                    f"still qualify for."
+                    f"{when} har {form.danish} flere relationer ({rise}), blandt andet fordi "
+                    f"par, der ikke længere kan holde en dybere form ({names}), falder tilbage "
+                    f"til den dybeste form, de stadig opfylder." if da else
+                    f"{when} {form.label('en')} has more ties ({rise}), partly because pairs "
+                    f"that can no longer hold a deeper form ({names}) fall back to the deepest "
+                    f"form they still qualify for."
                 )  # fmt: skip
             hours = at.loc["hours_used"] if "hours_used" in at.index else None
             if hours is not None and _changed(hours) and hours["difference"] < 0:

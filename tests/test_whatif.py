@@ -139,8 +139,9 @@ def test_a_rise_is_explained_by_what_drives_it():
     effects = effects_table(scen, base, week=2, horizons=(26,))
     da, en = explanations(effects, "da"), explanations(effects, "en")
     assert da[0].startswith("Efter 6 måneder har ressourceudveksle flere relationer (+4,4), "
-                            "fordi par")  # fmt: skip
+                            "blandt andet fordi par")  # fmt: skip
     assert "samordne" in da[0] and "frigjorte timer" in da[1] and "22 timer færre" in da[1]
-    assert en[0].startswith("After 6 months resource exchange has more ties (+4.4) because pairs")
+    assert en[0].startswith("After 6 months resource exchange has more ties (+4.4), partly "
+                            "because pairs")  # fmt: skip
     # nothing rises: nothing to explain
     assert explanations(effects_table(base, base, week=2, horizons=(26,)), "da") == []
