@@ -79,7 +79,7 @@ def _compare(ax, scenario, baseline, column, weeks, title, bounds=COUNT, fontsiz
 def main_measure(scenario: pd.DataFrame, baseline: pd.DataFrame, column: str, weeks,
                  names: tuple[str, str], bounds=COUNT) -> bytes:  # fmt: skip
     """The report's one figure: the main measure over time in both arms, with bands."""
-    fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8.5, 3.1), layout="constrained")
     _compare(ax, scenario, baseline, column, weeks, f"{names[0]} / {names[1]}", bounds, 11)
     ax.set_ylabel(names[0], fontsize=9)
     ax.legend(fontsize=8, loc="best")

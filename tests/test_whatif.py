@@ -145,3 +145,18 @@ def test_a_rise_is_explained_by_what_drives_it():
                             "because pairs")  # fmt: skip
     # nothing rises: nothing to explain
     assert explanations(effects_table(base, base, week=2, horizons=(26,)), "da") == []
+
+
+def test_every_event_action_is_described_in_words():
+    from analysis.whatif_report import describe_event
+    from model.centre import ActorGroup
+    from model.events import ACTIONS, EventSpec
+
+    for action in ACTIONS:
+        event = EventSpec(week=30, action=action, value=0.2, share=0.6, names=["Café Æblet"],
+                          group=ActorGroup(kind="municipal", count=4, name="nye lejere"))  # fmt: skip
+        da, en = describe_event(event, "da"), describe_event(event, "en")
+        assert da.startswith("uge 30: ") and en.startswith("week 30: ")
+        assert action not in da and action not in en  # words, not the action's id
+    cut = EventSpec(week=52, action="presence_cut", kind="housing_social", share=0.6)
+    assert describe_event(cut, "da") == "uge 52: boligsocial-aktørerne er 60 % mindre i huset"
