@@ -64,10 +64,16 @@ def start_handover(pairs, actors, row: int, book: Handovers, params: ModelParams
     order = np.lexsort((takers, -taker_knowledge))  # best-known colleague first, then row
     for partner in partners:
         candidates = [t for t in takers[order] if t != partner]
-        if not candidates or np.any((book.taker == candidates[0]) & (book.partner == partner)):
+        if not candidates:
+            continue
+        taker = candidates[0]
+        same_pair = ((book.taker == taker) & (book.partner == partner)) | (
+            (book.taker == partner) & (book.partner == taker)
+        )
+        if same_pair.any():  # the two already get to know each other through another entry
             continue
         k_leaver = condensed_index(row, partner, p.capacity)
-        book.add(candidates[0], partner, params.handover_share * p.familiarity[k_leaver],
+        book.add(taker, partner, params.handover_share * p.familiarity[k_leaver],
                  params.handover_share * p.trust[k_leaver], params.handover_weeks)
 
 
