@@ -135,6 +135,11 @@ def cumulative_outcomes(scenario, baseline, week: int, weeks, columns) -> bytes:
     return png_bytes(fig)
 
 
+def _deepest(row) -> str:
+    """The pair's deepest form (the model's ``deepest`` column; ``form`` before palettes)."""
+    return getattr(row, "deepest", row.form)
+
+
 def named_actors(graphs: list[nx.Graph]) -> set[int]:
     """Actors to name on the maps: all of a small centre (a planner's roster), else those
     whose number of ties differs most between the last two panels (with / without)."""
@@ -173,8 +178,8 @@ def network_pictures(panels: list[tuple[str, pd.DataFrame, pd.DataFrame]]) -> by
         for row in actors.itertuples(index=False):
             graph.add_node(int(row.actor_id), kind=row.kind)
             names[int(row.actor_id)] = str(getattr(row, "name", row.actor_id))
-        for row in ties.itertuples(index=False):
-            graph.add_edge(int(row.source), int(row.target), form=row.form)
+        for row in ties.itertuples(index=False):  # one row per form a pair holds
+            graph.add_edge(int(row.source), int(row.target), form=_deepest(row))
         graphs.append(graph)
         union.add_nodes_from(graph.nodes(data=True))
         union.add_edges_from(graph.edges)

@@ -47,8 +47,9 @@ STATE_MEASURES: tuple[str, ...] = ("coordinator_active", "forum_active")
 UNIT_MEASURES: tuple[str, ...] = ("mean_trust", "mean_familiarity", *STATE_MEASURES)
 
 LABELS: dict[str, tuple[str, str]] = {
-    "ties_any": ("par med samarbejde", "pairs that collaborate"),
-    "ties_total": ("samarbejdsrelationer i alt", "collaboration ties in all"),
+    "ties_any": ("samarbejdsrelationer i alt", "collaboration ties in all"),
+    "ties_total": ("relationer talt pr. form", "ties counted per form"),
+    "multiplex_pairs": ("par med flere former", "pairs with several forms"),
     **{f"ties_{f.id}": (f"relationer: {f.danish}", f"ties: {f.label('en')}") for f in FORMS},
     "ties_deep": ("dybe relationer (samordne + samskabe)",
                   "deep ties (joint action + co-creation)"),
@@ -62,6 +63,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "joint_offers": ("fælles tilbud (sum)", "joint offers (sum)"),
     "new_initiatives": ("nye initiativer (sum)", "new initiatives (sum)"),
     "failed_efforts": ("mislykkede indsatser (sum)", "failed efforts (sum)"),
+    **{f"deepest_{f.id}": (f"par hvis dybeste form er {f.danish}",
+                           f"pairs whose deepest form is {f.label('en')}") for f in FORMS},
+    "coordinator_hours": ("tovholderens timer pr. uge", "coordinator's hours a week"),
+    "coordinator_coverage": ("tovholderens dækning", "coordinator's coverage"),
+    "forum_vitality": ("husrådets livskraft", "house forum's vitality"),
+    "volunteer_enthusiasts": ("ildsjæle blandt de frivillige", "volunteer enthusiasts"),
     "hours_available": ("timer til samarbejde pr. uge", "hours for collaboration a week"),
     "hours_used": ("timer brugt på samarbejde pr. uge", "hours used on collaboration a week"),
 }  # fmt: skip
@@ -327,11 +334,12 @@ def sentences(effects: pd.DataFrame, language: str) -> list[str]:
 def explanations(effects: pd.DataFrame, language: str) -> list[str]:
     """Why a form rises while others fall, where the data show it.
 
-    Two of the model's rules can be read off the weekly measures: a pair that can no
-    longer hold its form falls back to the deepest form it still qualifies for
-    (``model/transitions.py``), so a lighter form can gain what deeper ones lose; and
-    hours no longer spent on collaboration are free for other ties (``hours_used``).
-    Each rising form is explained at the first horizon where its rise is clear.
+    Each form costs hours, and a form is taken up only when the partners' hours allow it
+    (``model/transitions.py``, ``hours_allow``; ``enforce_hour_budgets``). So when fewer
+    pairs hold a deeper form, the hours it took are free for lighter forms; and a fall in
+    ``hours_used`` shows hours no longer spent on collaboration. Both can be read off the
+    weekly measures. Each rising form is explained at the first horizon where its rise is
+    clear.
     """
     da = language == "da"
     out = []
@@ -349,22 +357,23 @@ def explanations(effects: pd.DataFrame, language: str) -> list[str]:
             if deeper:
                 names = ", ".join(f.label(language) for f in deeper)
                 out.append(
-                    f"{when} har {form.danish} flere relationer ({rise}), blandt andet fordi "
-                    f"par, der ikke længere kan holde en dybere form ({names}), falder tilbage "
-                    f"til den dybeste form, de stadig opfylder." if da else
-                    f"{when} {form.label('en')} has more ties ({rise}), partly because pairs "
-                    f"that can no longer hold a deeper form ({names}) fall back to the deepest "
-                    f"form they still qualify for."
+                    f"{when} har {form.danish} flere relationer ({rise}). Samtidig holder færre "
+                    f"par en dybere form ({names}); de timer, den tog, kan bruges på lettere "
+                    f"former (hver form koster timer, og et par tager kun en form op, når "
+                    f"timerne rækker)." if da else
+                    f"{when} {form.label('en')} has more ties ({rise}). At the same time fewer "
+                    f"pairs hold a deeper form ({names}); the hours it took are free for "
+                    f"lighter forms (each form costs hours, and a pair takes one up only when "
+                    f"the hours allow)."
                 )  # fmt: skip
             hours = at.loc["hours_used"] if "hours_used" in at.index else None
             if hours is not None and _changed(hours) and hours["difference"] < 0:
                 freed = number(-hours["difference"], language, 0)
                 out.append(
-                    f"Samtidig bruger aktørerne {freed} timer færre om ugen på samarbejde; de "
+                    f"Aktørerne bruger i alt {freed} timer færre om ugen på samarbejde; de "
                     f"frigjorte timer giver plads til lettere former som {form.danish}." if da else
-                    f"At the same time the actors spend {freed} fewer hours a week on "
-                    f"collaboration; the freed hours leave room for lighter forms such as "
-                    f"{form.label('en')}."
+                    f"In all, the actors spend {freed} fewer hours a week on collaboration; the "
+                    f"freed hours leave room for lighter forms such as {form.label('en')}."
                 )  # fmt: skip
             break
     return list(dict.fromkeys(out))

@@ -136,10 +136,11 @@ def _network_now(ax, model: CentreModel, language: str) -> list:
     """This week's ties and actors on the fixed layout; returns the artists drawn."""
     layout = layout_of(model)
     t, p = model.actor_table, model.pairs
-    tied = np.flatnonzero((p.form > 0) & model.present)
+    deepest = p.deepest
+    tied = np.flatnonzero((deepest > 0) & model.present)
     # Shallow ties first so the deep ones are drawn on top.
-    tied = tied[np.argsort(p.form[tied], kind="stable")]
-    forms = p.form[tied]
+    tied = tied[np.argsort(deepest[tied], kind="stable")]
+    forms = deepest[tied]
     segments = np.stack([layout.xy(p.iu[tied]), layout.xy(p.ju[tied])], axis=1)
     artists = [ax.add_collection(LineCollection(
         segments,

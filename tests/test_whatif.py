@@ -138,11 +138,11 @@ def test_a_rise_is_explained_by_what_drives_it():
     scen = pd.DataFrame(rows)
     effects = effects_table(scen, base, week=2, horizons=(26,))
     da, en = explanations(effects, "da"), explanations(effects, "en")
-    assert da[0].startswith("Efter 6 måneder har ressourceudveksle flere relationer (+4,4), "
-                            "blandt andet fordi par")  # fmt: skip
-    assert "samordne" in da[0] and "frigjorte timer" in da[1] and "22 timer færre" in da[1]
-    assert en[0].startswith("After 6 months resource exchange has more ties (+4.4), partly "
-                            "because pairs")  # fmt: skip
+    assert da[0].startswith("Efter 6 måneder har ressourceudveksle flere relationer (+4,4). "
+                            "Samtidig holder færre par en dybere form (samordne)")  # fmt: skip
+    assert "frigjorte timer" in da[1] and "22 timer færre" in da[1]
+    assert en[0].startswith("After 6 months resource exchange has more ties (+4.4). At the "
+                            "same time fewer pairs hold a deeper form (joint action)")  # fmt: skip
     # nothing rises: nothing to explain
     assert explanations(effects_table(base, base, week=2, horizons=(26,)), "da") == []
 
