@@ -108,13 +108,13 @@ def test_maps_name_the_actors(rendered):
 
 def test_no_percent_headlined_on_a_tiny_base():
     weeks = range(0, 30)
-    base = pd.DataFrame([{"seed": s, "step": w, "ties_total": 2.6 + 0.1 * s, "mean_trust": 0.5,
+    base = pd.DataFrame([{"seed": s, "step": w, "ties_any": 2.6 + 0.1 * s, "mean_trust": 0.5,
                           "mean_familiarity": 0.5, "n_actors": 6}
                          for s in range(4) for w in weeks])  # fmt: skip
     scen = base.copy()
-    scen.loc[scen["step"] >= 2, "ties_total"] = 1.1 + 0.1 * scen["seed"]
+    scen.loc[scen["step"] >= 2, "ties_any"] = 1.1 + 0.1 * scen["seed"]
     effects = effects_table(scen, base, week=2, horizons=(26,))
-    row = effects.set_index("measure").loc["ties_total"]
+    row = effects.set_index("measure").loc["ties_any"]
     assert row["baseline_mean"] < MIN_BASE_FOR_PERCENT and not row["percent_meaningful"]
     da, en = sentences(effects, "da"), sentences(effects, "en")
     shown = f"{number(row['scenario_mean'], 'da')} mod {number(row['baseline_mean'], 'da')}"
@@ -122,10 +122,10 @@ def test_no_percent_headlined_on_a_tiny_base():
     assert "1.3 against 2.8" in en[0] and "%" not in en[0]
     # the same change on a large base is headlined as a percentage
     big_b, big_s = base.copy(), scen.copy()
-    big_b["ties_total"] *= 10
-    big_s["ties_total"] *= 10
+    big_b["ties_any"] *= 10
+    big_s["ties_any"] *= 10
     big = effects_table(big_s, big_b, week=2, horizons=(26,))
-    rel = big.set_index("measure").loc["ties_total", "relative_change"]
+    rel = big.set_index("measure").loc["ties_any", "relative_change"]
     assert round(100 * rel) == -55
     assert "12,5 mod 27,5 uden ændringen, −55 %" in sentences(big, "da")[0]
     assert "12.5 against 27.5 without the change, −55 %" in sentences(big, "en")[0]

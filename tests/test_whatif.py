@@ -81,7 +81,7 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, args, messa
 
 def test_sentences_follow_the_numbers():
     weeks = range(0, 30)
-    base = pd.DataFrame([{"seed": s, "step": w, "ties_total": 100 + s, "mean_trust": 0.5,
+    base = pd.DataFrame([{"seed": s, "step": w, "ties_any": 100 + s, "mean_trust": 0.5,
                           "mean_familiarity": 0.5, "n_actors": 10}
                          for s in range(4) for w in weeks])  # fmt: skip
     for column in ("ties_knowledge_sharing", "ties_alignment", "ties_resource_exchange",
@@ -90,7 +90,7 @@ def test_sentences_follow_the_numbers():
         base[column] = 10
     scen = base.copy()
     late = scen["step"] >= 2
-    scen.loc[late, "ties_total"] = (scen.loc[late, "ties_total"] * 0.75).round()
+    scen.loc[late, "ties_any"] = (scen.loc[late, "ties_any"] * 0.75).round()
     scen.loc[late, "ties_joint_action"] = 5
     effects = effects_table(scen, base, week=2, horizons=(26,))
     assert list(effects["months"].unique()) == [6]
@@ -125,7 +125,7 @@ def test_a_rise_is_explained_by_what_drives_it():
     for seed in range(5):
         for week in range(0, 30):
             after = week >= 2
-            rows.append({"seed": seed, "step": week, "ties_total": 40 + seed, "mean_trust": 0.5,
+            rows.append({"seed": seed, "step": week, "ties_any": 40 + seed, "mean_trust": 0.5,
                          "mean_familiarity": 0.5, "n_actors": 10, "ties_knowledge_sharing": 20,
                          "ties_alignment": 10, "ties_resource_exchange": 5 + (4 + seed % 2) * after,
                          "ties_joint_action": 5 - 4 * after, "ties_co_creation": 0,
