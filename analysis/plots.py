@@ -157,7 +157,9 @@ def _name_actors(ax, graph: nx.Graph, position: dict, labels: dict[int, str]) ->
     """Write actor names beside their nodes, moved apart (adjustText) so none overlap."""
     from adjustText import adjust_text
 
+    ax.margins(0.18)  # room for names at the edges of the drawing
     drawn = nx.draw_networkx_labels(graph, position, ax=ax, labels=labels, font_size=6,
+                                    verticalalignment="bottom",
                                     bbox={"boxstyle": "round,pad=0.1", "fc": "white",
                                           "ec": "none", "alpha": 0.75})  # fmt: skip
     texts = list(drawn.values())
