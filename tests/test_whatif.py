@@ -37,13 +37,13 @@ def test_effects_table(report_dir):
     effects = pd.read_csv(report_dir / "effects.csv")
     # 80 weeks and a change in week 52: only the 6-month horizon (week 78) fits.
     assert set(effects["weeks_after"]) == {26} and set(effects["week"]) == {78}
-    total = effects.set_index("measure").loc["ties_total"]
+    total = effects.set_index("measure").loc["ties_any"]
     assert total["ci_low"] <= total["difference"] <= total["ci_high"]
     assert total["difference"] < 0  # health with its coordinator stopped: fewer ties
     assert total["seeds"] == 3
     series = pd.read_parquet(report_dir / "timeseries.parquet")
     before = series[series["step"] < 52].pivot_table(index=["seed", "step"], columns="arm",
-                                                     values="ties_total")  # fmt: skip
+                                                     values="ties_any")  # fmt: skip
     # Same seeds: the two arms are identical until the intervention week.
     assert (before["scenario"] == before["baseline"]).all()
 
@@ -78,7 +78,7 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, args, messa
 
 def test_sentences_follow_the_numbers():
     weeks = range(0, 30)
-    base = pd.DataFrame([{"seed": s, "step": w, "ties_total": 100 + s, "mean_trust": 0.5,
+    base = pd.DataFrame([{"seed": s, "step": w, "ties_any": 100 + s, "mean_trust": 0.5,
                           "mean_familiarity": 0.5, "n_actors": 10}
                          for s in range(4) for w in weeks])  # fmt: skip
     for column in ("ties_knowledge_sharing", "ties_alignment", "ties_resource_exchange",
@@ -87,7 +87,7 @@ def test_sentences_follow_the_numbers():
         base[column] = 10
     scen = base.copy()
     late = scen["step"] >= 2
-    scen.loc[late, "ties_total"] = (scen.loc[late, "ties_total"] * 0.75).round()
+    scen.loc[late, "ties_any"] = (scen.loc[late, "ties_any"] * 0.75).round()
     scen.loc[late, "ties_joint_action"] = 5
     effects = effects_table(scen, base, week=2, horizons=(26,))
     assert list(effects["months"].unique()) == [6]
