@@ -19,6 +19,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "coordinator": ("Tovholder", "Coordinator"),
     "coordinator_on": ("aktiv", "active"),
     "coordinator_off": ("stoppet", "stopped"),
+    "coordinator_none": ("ingen", "none"),
+    "start_coordinator": ("Start en tovholder", "Start a coordinator"),
+    "trust": ("tillid", "trust"),
+    "seed": ("frø", "seed"),
+    "untouched": ("Uden indgreb", "Untouched"),
+    "with_interventions": ("Med indgreb", "With interventions"),
+    "twins_note": (
+        "Tvillinger: samme center og samme tilfældige tal. Knapperne virker kun på højre "
+        "tvilling; fuld linje = uden indgreb, stiplet = med indgreb.",
+        "Twins: the same centre on the same random numbers. The buttons act on the right "
+        "twin only; solid line = untouched, dashed = with interventions.",
+    ),
+    "hover_note": ("musen over en prik viser navnet", "hover over a dot for its name"),
+    "preset_drivers_used": ("centrets egne drivere", "the centre's own drivers"),
+    "sidebar_drivers_used": ("sidepanelets drivere", "the sidebar's drivers"),
+    "param_centre": ("Center", "Centre"),
+    "param_preset": ("Centrets egne drivere", "The centre's own drivers"),
+    "param_co_location": ("Samlokalisering", "Co-location"),
+    "param_coordinator": ("Tovholder fra start", "Coordinator from the start"),
+    "param_leadership": ("Ledelsesopbakning", "Leadership support"),
+    "param_core_load": ("Kerneopgavepres", "Core-task load"),
+    "param_seed": ("Frø (seed)", "Seed"),
+    "param_twins": ("Tvillinger (med og uden indgreb)", "Twins (with and without interventions)"),
     "centre": ("Center", "Centre"),
     "drivers": ("Drivere", "Drivers"),
     "co_location": ("samlokalisering", "co-location"),
@@ -52,8 +75,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ties are coloured by form and thicker the deeper the form.",
     ),
     "reset_note": (
-        "Skyderne under 'Model Parameters' gælder fra næste Reset.",
-        "The sliders under 'Model Parameters' apply from the next Reset.",
+        "Sidepanelets valg (center, drivere, frø, tvillinger) gælder først efter RESET.",
+        "The sidebar's choices (centre, drivers, seed, twins) apply only after RESET.",
     ),
 }
 
