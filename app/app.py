@@ -12,7 +12,7 @@ from mesa.visualization import SolaraViz
 
 from app.components import Dashboard, language
 from app.labels import text
-from app.workshop import CENTRE_NAMES, DEFAULT_CENTRE, DEFAULT_SEED, WorkshopModel, load_centre
+from app.workshop import CENTRE_NAMES, DEFAULT_CENTRE, DEFAULT_SEED, WorkshopModel
 
 #: Fit a 1024×768 projector: a lower title bar, less padding around the main area.
 PAGE_CSS = """
@@ -26,38 +26,50 @@ nav.v-navigation-drawer { top: 40px !important; }
 """
 
 
-def model_params(lang: str = "da", centre_name: str = DEFAULT_CENTRE) -> dict:
-    """SolaraViz inputs in ``lang``; the driver sliders start at the centre's own values."""
-    centre = load_centre(centre_name)
+def model_params(lang: str = "da", model: WorkshopModel | None = None) -> dict:
+    """SolaraViz inputs in ``lang``, showing the settings ``model`` runs with.
+
+    The sidebar thus always agrees with the status line: after a Reset with the centre's
+    own drivers, the four driver inputs show the drivers the new run uses.
+    """
+    if model is None:
+        model = _default_model()
+    d = model.drivers
     return {
-        "centre_name": {"type": "Select", "value": centre_name, "values": list(CENTRE_NAMES),
+        "centre_name": {"type": "Select", "value": model.centre_name, "values": list(CENTRE_NAMES),
                         "label": text("param_centre", lang)},
-        "use_preset_drivers": {"type": "Checkbox", "value": True,
+        "use_preset_drivers": {"type": "Checkbox", "value": model.use_preset_drivers,
                                "label": text("param_preset", lang)},
-        "co_location": {"type": "SliderFloat", "value": centre.co_location, "min": 0.0,
+        "co_location": {"type": "SliderFloat", "value": d.co_location, "min": 0.0,
                         "max": 1.0, "step": 0.05, "label": text("param_co_location", lang)},
-        "coordinator": {"type": "Checkbox", "value": centre.coordinator,
+        "coordinator": {"type": "Checkbox", "value": d.coordinator,
                         "label": text("param_coordinator", lang)},
-        "leadership_support": {"type": "SliderFloat", "value": centre.leadership_support,
+        "leadership_support": {"type": "SliderFloat", "value": d.leadership_support,
                                "min": 0.0, "max": 1.0, "step": 0.05,
                                "label": text("param_leadership", lang)},
-        "core_load": {"type": "SliderFloat", "value": centre.core_load, "min": 0.0, "max": 0.95,
+        "core_load": {"type": "SliderFloat", "value": d.core_load, "min": 0.0, "max": 0.95,
                       "step": 0.05, "label": text("param_core_load", lang)},
-        "rng": {"type": "InputText", "value": str(DEFAULT_SEED), "label": text("param_seed", lang)},
-        "twins": {"type": "Checkbox", "value": False, "label": text("param_twins", lang)},
+        "rng": {"type": "InputText", "value": str(model.seed), "label": text("param_seed", lang)},
+        "twins": {"type": "Checkbox", "value": model.untouched is not None,
+                  "label": text("param_twins", lang)},
     }  # fmt: skip
 
 
-MODEL_PARAMS = {lang: model_params(lang) for lang in ("da", "en")}
+def _default_model() -> WorkshopModel:
+    return WorkshopModel(centre_name=DEFAULT_CENTRE, rng=DEFAULT_SEED)
 
 
 @solara.component
 def Page():
-    """One model per browser session; Reset in the sidebar replaces it."""
-    first = solara.use_memo(lambda: WorkshopModel(centre_name=DEFAULT_CENTRE, rng=DEFAULT_SEED),
-                            [])  # fmt: skip
+    """One model per browser session; Reset in the sidebar replaces it.
+
+    SolaraViz keeps the sidebar's values to itself and reads its inputs only once, so it is
+    mounted afresh for each run and language: the sidebar then shows what is running.
+    """
+    first = solara.use_memo(_default_model, [])
     model = solara.use_reactive(first)
+    lang = language.value
     solara.Style(PAGE_CSS)
-    SolaraViz(model, components=[], model_params=MODEL_PARAMS[language.value],
-              name="Medborgercenter — workshop")  # fmt: skip
+    SolaraViz(model, components=[], model_params=model_params(lang, model.value),
+              name="Medborgercenter — workshop").key(f"{id(model.value)}-{lang}")  # fmt: skip
     Dashboard(model.value)

@@ -135,13 +135,12 @@ def Interventions(model: CentreModel):
                               dense=True)  # fmt: skip
         with solara.Row(style=row):
             solara.Button(
-                text("leadership_drops", lang), small=True,
+                f"{text('leadership_drops', lang)} ({new_leadership.value:.2f})", small=True,
                 on_click=act(lambda: model.set_leadership_support(new_leadership.value)),
                 classes=["workshop-leadership"],
             )  # fmt: skip
-            with solara.Column(style={"width": "220px"}):
-                solara.SliderFloat(text("leadership_to", lang), value=new_leadership, min=0.0,
-                                   max=1.0, step=0.05, thumb_label=True)  # fmt: skip
+            with solara.Column(style={"width": "150px"}):
+                solara.SliderFloat("", value=new_leadership, min=0.0, max=1.0, step=0.05)
             notes = [f"{text('week', lang).lower()} {week}: {intervention_label(note, lang)}"
                      for week, note in model.interventions]  # fmt: skip
             solara.Text(f"{text('history', lang)}: " + ("; ".join(notes) if notes
@@ -173,6 +172,7 @@ def NetworkView(model: CentreModel):
                         solara.Text(text(caption, lang), classes=[f"workshop-caption-{caption}"])
                     css = ["workshop-network", f"workshop-network-{caption or 'run'}"]
                     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=css)
+        Legend()
 
 
 @solara.component
@@ -191,18 +191,22 @@ def TimelineView(model: CentreModel):
 
 @solara.component
 def Legend():
-    """Actor kinds and the five forms (the report's Figure 7) in page text."""
+    """A compact key under the networks: actor kinds, housed or ad hoc, the five forms."""
     lang = language.value
-    swatch = {"font-size": "1.3em", "line-height": "1"}
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "2px 14px", "align-items": "center"},
+    item = {"align-items": "center", "gap": "3px"}
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "0px 12px", "font-size": "0.9em"},
                     classes=["workshop-legend"]):  # fmt: skip
         for kind in ActorKind:
-            with solara.Row(gap="3px", style={"align-items": "center"}):
-                solara.Text("●", style={**swatch, "color": KIND_COLOUR[kind]})
+            with solara.Row(style=item):
+                solara.Text("●", style={"color": KIND_COLOUR[kind]})
                 solara.Text(kind_label(kind, lang))
-        with solara.Row(gap="3px", style={"align-items": "center"}):
+        with solara.Row(style=item):
             solara.Text("● / ◇", style={"color": "#555"})
             solara.Text(f"{text('co_located', lang)} / {text('ad_hoc', lang)}")
+        for form in FORMS:
+            with solara.Row(style=item):
+                solara.Text("▬", style={"color": form.colour, "font-weight": "bold"})
+                solara.Text(form.label(lang), classes=["workshop-form-key"])
 
 
 @solara.component
@@ -238,5 +242,4 @@ def Dashboard(model: CentreModel):
             TimelineView(model)
         if twins:
             solara.Text(text("twins_note", lang), classes=["workshop-twins-note"])
-        Legend()
         FormsLegend()

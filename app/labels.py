@@ -53,7 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cut_funding": ("Projektmidlerne stopper", "Cut project funding"),
     "new_actor": ("En ny aktør kommer til", "A new actor arrives"),
     "new_actor_kind": ("Ny aktørs type", "Kind of the new actor"),
-    "leadership_drops": ("Ledelsesopbakningen falder", "Leadership support drops"),
+    "leadership_drops": ("Ledelsesopbakningen falder til", "Leadership support drops to"),
     "leadership_to": ("Ny ledelsesopbakning", "New leadership support"),
     "history": ("Indgreb", "Interventions"),
     "no_interventions": ("Ingen indgreb endnu", "No interventions yet"),

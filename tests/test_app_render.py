@@ -355,13 +355,19 @@ def test_coordinator_button_starts_one_where_there_was_none():
     language.set("da")
 
 
-def test_sidebar_labels_follow_the_language():
-    from app.app import MODEL_PARAMS
+def test_sidebar_follows_the_language_and_shows_the_running_settings():
+    from app.app import model_params
 
-    da, en = MODEL_PARAMS["da"], MODEL_PARAMS["en"]
+    model = WorkshopModel(centre_name="health", rng="", twins=True)
+    da, en = model_params("da", model), model_params("en", model)
     assert da.keys() == en.keys()
     assert da["core_load"]["label"] == "Kerneopgavepres" and en["core_load"]["label"] == "Core-task load"
     assert all(da[k]["value"] == en[k]["value"] for k in da)
+    # The health centre's own drivers include a coordinator: the checkbox says so too.
+    assert da["coordinator"]["value"] is True and model.coordinator_active
+    assert da["centre_name"]["value"] == "health" and da["twins"]["value"] is True
+    assert da["rng"]["value"] == str(model.seed)  # a random run shows the seed it drew
+    assert WorkshopModel(**{k: v["value"] for k, v in da.items()}).drivers == model.drivers
 
 
 def test_a_step_with_drawing_stays_within_the_budget():
