@@ -97,11 +97,13 @@ def test_server_starts_offline_and_quiet(tmp_path):
 
 
 def test_the_block_would_catch_a_version_check(tmp_path):
-    """The blocking ``sitecustomize`` does see Solara's version check when it is on."""
+    """The blocking ``sitecustomize`` sees the request Solara's version check makes."""
     (tmp_path / "sitecustomize.py").write_text(BLOCK_NETWORK)
     attempts = tmp_path / "connections.log"
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "MEDBORGERSIM_TEST_CONNECTIONS": str(attempts)}
-    code = "from solara.__main__ import _check_version; _check_version()"
+    # What ``solara.__main__._check_version`` does when ``--no-check-version`` is missing.
+    code = ("import requests\ntry: requests.get('https://pypi.org/pypi/solara/json', timeout=0.5)\n"
+            "except Exception: pass")  # fmt: skip
     subprocess.run([sys.executable, "-c", code], env=env, timeout=60, capture_output=True)
     assert "pypi.org" in attempts.read_text()
 
