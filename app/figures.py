@@ -1,9 +1,10 @@
-"""Matplotlib drawings of a running centre, shared by the workshop page and the export.
+"""Matplotlib drawings of a running centre: the page's charts and the export's frames.
 
-The network view follows the report's picture of the centre as a *generative mechanism*
-(*Opsamling*, Figure 1): actors of the four sectors in one house, tied by the five forms
-of collaboration (*Del 2*, Figure 7). Positions are fixed once per model, so a projected
-network thins out or grows in place instead of jumping between frames.
+The page draws its timeline here (:class:`Timeline`, one run or a pair of twins) and its
+network as SVG (:mod:`app.network`); the export draws both here. The network follows the
+report's picture of the centre as a *generative mechanism* (*Opsamling*, Figure 1):
+actors of the four sectors in one house, tied by the five forms of collaboration
+(*Del 2*, Figure 7), on the fixed layout of :mod:`app.layout`.
 
 Everything here builds :class:`matplotlib.figure.Figure` objects directly (never pyplot),
 so drawings can be made from the server's worker threads.
