@@ -181,15 +181,15 @@ class Timeline:
     def __init__(self, language: str = "da"):
         self.language = language
         # About the size it is shown at on a 1024×768 projector, so 9–11 pt stay readable.
-        fig = self.figure = Figure(figsize=(3.4, 4.4), dpi=100)
+        fig = self.figure = Figure(figsize=(2.9, 3.9), dpi=100)
         self.canvas = FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.17, right=0.97, top=0.94, bottom=0.09, hspace=0.5)
+        fig.subplots_adjust(left=0.18, right=0.97, top=0.94, bottom=0.1, hspace=0.55)
         self.forms, self.trust, self.outcomes = fig.subplots(
             3, 1, sharex=True, height_ratios=(2.0, 1.0, 1.4)
         )
         for ax, title in ((self.forms, "forms_over_time"), (self.trust, "trust_over_time"),
                           (self.outcomes, "outcomes_over_time")):  # fmt: skip
-            ax.set_title(text(title, language), fontsize=11)
+            ax.set_title(text(title, language), fontsize=10, pad=3)
             ax.tick_params(labelsize=9)
         self.forms.set_ylabel(text("ties", language), fontsize=9)
         self.outcomes.set_xlabel(text("week", language), fontsize=9, labelpad=1)
@@ -202,7 +202,7 @@ class Timeline:
             for name, colour in zip(OUTCOMES, OUTCOME_COLOURS, strict=True):
                 self._line(run, name, self.outcomes, colour, style,
                            label=text(name, language) if run == 0 else None)  # fmt: skip
-        self.outcomes.legend(loc="upper left", fontsize=8, frameon=False, ncol=2,
+        self.outcomes.legend(loc="upper left", fontsize=7.5, frameon=False, ncol=2,
                              handlelength=1.0, columnspacing=0.6, labelspacing=0.2)  # fmt: skip
         self._background = None
         self._background_key: tuple | None = None
