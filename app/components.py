@@ -237,7 +237,7 @@ def Dashboard(model: CentreModel):
                     style={"background": "#fff3cd", "border-left": "4px solid #f0ad4e",
                            "padding": "2px 8px"})  # fmt: skip
         Interventions(model)
-        with solara.Columns([11, 9] if twins else [1, 1], gutters_dense=True):
+        with solara.Columns([11, 9], gutters_dense=True):
             NetworkView(model)
             TimelineView(model)
         if twins:
