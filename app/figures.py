@@ -162,9 +162,9 @@ OUTCOME_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#7f7f7f")
 
 
 def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 5 × 10^k at or above ``value`` (at least 1), so limits grow
+    """The smallest of 1, 2, 5 × 10^k at or above ``value`` (at least 10), so limits grow
     in a few steps and the background is redrawn rarely."""
-    value = max(float(value), 1.0)
+    value = max(float(value), 10.0)  # whole-number ticks even on an empty chart
     power = 10.0 ** math.floor(math.log10(value))
     return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
