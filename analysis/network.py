@@ -11,14 +11,16 @@ from experiments.outputs import write_atomic, write_csv
 
 
 def network_graph(ties: pd.DataFrame, actors: pd.DataFrame) -> nx.Graph:
-    """A graph of one seed-week: actors with kind as node attributes, ties with form."""
+    """A graph of one seed-week: actors with kind as node attributes; one edge per pair
+    with its deepest form (``form``) and every form it holds (``forms``, ``;``-separated)."""
     graph = nx.Graph()
     for row in actors.itertuples(index=False):
         graph.add_node(int(row.actor_id), name=row.name, kind=row.kind,
                        co_located=bool(row.co_located))  # fmt: skip
-    for row in ties.itertuples(index=False):
-        graph.add_edge(int(row.source), int(row.target), form=row.form,
-                       trust=float(row.trust), weeks_in_form=int(row.weeks_in_form))  # fmt: skip
+    for (source, target), rows in ties.groupby(["source", "target"], sort=False):
+        graph.add_edge(int(source), int(target), form=rows["deepest"].iloc[0],
+                       forms=";".join(rows["form"]), trust=float(rows["trust"].iloc[0]),
+                       weeks_in_form=int(rows["weeks_in_form"].max()))  # fmt: skip
     return graph
 
 

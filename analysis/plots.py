@@ -67,7 +67,7 @@ def _compare(ax, scenario, baseline, column, week, title, scenario_label):
 def ties_by_form(scenario: pd.DataFrame, baseline: pd.DataFrame, week: int, name: str) -> bytes:
     """Ties of every form and in all over time, scenario against baseline."""
     fig, axes = plt.subplots(2, 3, figsize=(10, 5.5), sharex=True)
-    panels = [("ties_total", "alle relationer / all ties")] + [
+    panels = [("ties_any", "alle relationer / all ties")] + [
         (f"ties_{f.id}", f"{f.danish} / {f.label('en')}") for f in FORMS
     ]
     for ax, (column, title) in zip(axes.flat, panels, strict=True):
@@ -113,7 +113,7 @@ def network_pictures(panels: list[tuple[str, pd.DataFrame, pd.DataFrame]]) -> by
         for row in actors.itertuples(index=False):
             graph.add_node(int(row.actor_id), kind=row.kind)
         for row in ties.itertuples(index=False):
-            graph.add_edge(int(row.source), int(row.target), form=row.form)
+            graph.add_edge(int(row.source), int(row.target), form=row.deepest)
         graphs.append(graph)
         union.add_nodes_from(graph.nodes(data=True))
         union.add_edges_from(graph.edges)

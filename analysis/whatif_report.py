@@ -25,7 +25,7 @@ from . import plots
 HORIZONS: tuple[int, ...] = (26, 52, 104)
 #: Levels read in the horizon's week.
 LEVEL_MEASURES: tuple[str, ...] = (
-    "ties_total", *(f"ties_{f.id}" for f in FORMS), "ties_deep", "mean_trust",
+    "ties_any", *(f"ties_{f.id}" for f in FORMS), "ties_deep", "mean_trust",
     "mean_familiarity", "n_actors",
 )  # fmt: skip
 #: Outcomes summed from the intervention week up to the horizon's week.
@@ -33,7 +33,7 @@ SUM_MEASURES: tuple[str, ...] = (
     "referrals", "resources_shared", "joint_offers", "new_initiatives", "failed_efforts",
 )  # fmt: skip
 LABELS: dict[str, tuple[str, str]] = {
-    "ties_total": ("samarbejdsrelationer i alt", "collaboration ties in all"),
+    "ties_any": ("samarbejdsrelationer i alt", "collaboration ties in all"),
     **{f"ties_{f.id}": (f"relationer: {f.danish}", f"ties: {f.label('en')}") for f in FORMS},
     "ties_deep": ("dybe relationer (samordne + samskabe)",
                   "deep ties (joint action + co-creation)"),
@@ -114,7 +114,7 @@ def sentences(effects: pd.DataFrame, language: str) -> list[str]:
     months = 12 if (effects["months"] == 12).any() else int(effects["months"].max())
     at = effects[effects["months"] == months].set_index("measure")
     da = language == "da"
-    n = int(at.loc["ties_total", "seeds"])
+    n = int(at.loc["ties_any", "seeds"])
     out = []
 
     def certain(measure: str) -> bool:
@@ -127,7 +127,7 @@ def sentences(effects: pd.DataFrame, language: str) -> list[str]:
                 if da else f" The difference is uncertain (the 95 % interval over {n} runs "
                 "includes zero).")  # fmt: skip
 
-    total = at.loc["ties_total"]
+    total = at.loc["ties_any"]
     rel = total["relative_change"]
     if np.isfinite(rel) and round(100 * rel) != 0:
         word = ("færre" if rel < 0 else "flere") if da else ("fewer" if rel < 0 else "more")
@@ -144,11 +144,11 @@ def sentences(effects: pd.DataFrame, language: str) -> list[str]:
                    "samarbejdsrelationer som uden ændringen." if da else
                    f"After {months} months the centre has about as many collaboration ties as "
                    "without the change.")  # fmt: skip
-    out[-1] += uncertain_note("ties_total")
+    out[-1] += uncertain_note("ties_any")
 
     forms = at.loc[[f"ties_{f.id}" for f in FORMS]]
     forms = forms[forms["baseline_mean"] >= 1.0]  # relative change of near-absent forms misleads
-    if not forms.empty and certain("ties_total"):
+    if not forms.empty and certain("ties_any"):
         key = forms["relative_change"].idxmin() if rel < 0 else forms["relative_change"].idxmax()
         form = next(f for f in FORMS if f"ties_{f.id}" == key)
         change = forms.loc[key, "relative_change"]
@@ -197,7 +197,7 @@ class WhatIfReport:
 
     def effects_for_display(self) -> pd.DataFrame:
         """The headline measures at every horizon, rounded, with interval text."""
-        shown = ("ties_total", "ties_knowledge_sharing", "ties_alignment",
+        shown = ("ties_any", "ties_knowledge_sharing", "ties_alignment",
                  "ties_resource_exchange", "ties_joint_action", "ties_co_creation",
                  "mean_trust", "mean_familiarity", "referrals", "joint_offers",
                  "new_initiatives")  # fmt: skip

@@ -34,7 +34,7 @@ def status_line(model: CentreModel, lang: str) -> str:
     coordinator = text(_COORDINATOR_STATE_TEXT[coordinator_state(model)], lang)
     return (
         f"{text('week', lang)} {model.week} · {stats['n_actors']} {text('actors', lang)} · "
-        f"{stats['ties_total']} {text('ties', lang)} · "
+        f"{stats['ties_any']} {text('ties', lang)} · "
         f"{text('mean_trust', lang)} {stats['mean_trust']:.2f} · "
         f"{text('coordinator', lang)}: {coordinator}"
     )

@@ -94,7 +94,10 @@ def kind_label(kind: ActorKind, language: str) -> str:
 
 _NOTES_DA = (
     ("coordinator stops", "tovholderen stopper"),
+    ("coordinator cannot start: nobody to hold the role",
+     "tovholderen kan ikke starte: ingen kan have rollen"),
     ("coordinator starts", "tovholderen starter"),
+    ("holds the role", "har rollen"),
     ("forum founded", "forum oprettes"),
     ("forum dissolved", "forum nedlægges"),
     ("project funding ends", "projektmidlerne stopper"),

@@ -29,18 +29,19 @@ class Edge:
 
 
 def edges_of(model: CentreModel) -> list[Edge]:
-    """Every tie of actors present now, shallow forms first (so deep ones are drawn on top).
+    """One edge per pair of present actors holding any form, drawn by the deepest form it
+    holds; shallow forms first (so deep ones are drawn on top).
 
     The one function of the app that reads pair state (``ties_frame`` and ``actor_by_row``).
     """
-    ties = model.ties_frame()
+    ties = model.ties_frame()  # one row per pair and form held
     names = {actor.row: actor.name for actor in model.actor_by_row}
-    edges = [
-        Edge(names[int(s)], names[int(t)], Form.from_id(f), float(trust))
-        for s, t, f, trust in zip(ties["source"], ties["target"], ties["form"], ties["trust"],
-                                  strict=True)
-    ]  # fmt: skip
-    return sorted(edges, key=lambda e: e.form)
+    edges = {
+        (int(s), int(t)): Edge(names[int(s)], names[int(t)], Form.from_id(deepest), float(trust))
+        for s, t, deepest, trust in zip(ties["source"], ties["target"], ties["deepest"],
+                                        ties["trust"], strict=True)
+    }  # fmt: skip
+    return sorted(edges.values(), key=lambda e: e.form)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,6 @@ def coordinator_state(model: CentreModel) -> str:
     if model.coordinator_active:
         return "active"
     had_one = model.drivers.coordinator or any(
-        note.startswith("coordinator") for _, note in model.interventions
+        note.startswith(("coordinator starts", "coordinator stops")) for _, note in model.interventions
     )
     return "stopped" if had_one else "none"

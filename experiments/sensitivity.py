@@ -35,7 +35,7 @@ from .cli import CONFIG_DIR, compose_run, fail
 from .outputs import write_csv, write_json, write_parquet, write_text
 from .sweep import ERROR_FILE, JobOutcome, execute_job
 
-OUTPUTS = (*(f"ties_{f.id}" for f in FORMS), "ties_total", "mean_trust")
+OUTPUTS = (*(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs", "mean_trust")
 METHODS = ("morris", "sobol")
 LAUNCHERS = ("joblib", "submitit_local", "slurm")
 

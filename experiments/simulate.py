@@ -91,7 +91,9 @@ def summarise(run: RunConfig, result: RunResult) -> dict:
     per_seed = ts.groupby("seed")
     headline = {
         "final_ties": {f.id: float(final[f"ties_{f.id}"].mean()) for f in FORMS},
+        "final_ties_any": float(final["ties_any"].mean()),
         "final_ties_total": float(final["ties_total"].mean()),
+        "final_multiplex_pairs": float(final["multiplex_pairs"].mean()),
         "final_mean_trust": float(final["mean_trust"].mean()),
         "final_mean_familiarity": float(final["mean_familiarity"].mean()),
         "final_n_actors": float(final["n_actors"].mean()),

@@ -29,6 +29,10 @@ FIELDS: dict[str, type] = {
     "targets": np.int16,
     "arrived": np.int32,
     "left": np.int32,  # -1: still there
+    "organisation": np.int32,  # same number: same organisation (e.g. one municipal administration)
+    "enthusiasts": np.int16,  # volunteers only: the few people who carry the association
+    "hours_factor": np.float64,  # this week's hours as a share of the usual (volunteers vary)
+    "recent_successes": np.float64,  # successes remembered over ``success_memory_weeks``
 }
 
 
@@ -42,6 +46,7 @@ class ActorTable:
             setattr(self, name, np.zeros(capacity, dtype=dtype))
         self.presence = np.zeros((capacity, len(SLOTS)), dtype=np.bool_)
         self.affinity = np.ones((capacity, 6), dtype=np.float64)
+        self.hours_factor[:] = 1.0
 
     def grow(self, capacity: int) -> None:
         """Enlarge to ``capacity`` rows, keeping existing values."""
@@ -50,7 +55,7 @@ class ActorTable:
         for name in (*FIELDS, "presence", "affinity"):
             old = getattr(self, name)
             new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
-            if name == "affinity":
+            if name in ("affinity", "hours_factor"):
                 new[:] = 1.0
             new[: self.capacity] = old
             setattr(self, name, new)

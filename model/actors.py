@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from .forms import Form
+from .forms import FORMS, Form
 from .kinds import RESOURCES, SLOTS, TARGET_GROUPS, ActorKind
 
 if TYPE_CHECKING:
@@ -87,9 +87,11 @@ class Actor(mesa.Agent):
         return float(self.model.hours_used[self.row])
 
     def pair_row(self, field: str) -> tuple[np.ndarray, np.ndarray]:
-        """Other actors' rows and this actor's value of a pair field with each."""
+        """Other actors' rows and this actor's value of a pair field with each
+        (``deepest`` gives each pair's deepest held form)."""
         others, ks = self.model.pairs.partner_index(self.row)
-        return others, getattr(self.model.pairs, field)[ks]
+        values = self.model.pairs.deepest if field == "deepest" else getattr(self.model.pairs, field)
+        return others, values[..., ks]
 
     @property
     def familiarity(self) -> dict[int, float]:
@@ -106,12 +108,25 @@ class Actor(mesa.Agent):
         here = self.model.actor_table.active[others]
         return {int(o): float(v) for o, v in zip(others[here], values[here], strict=False)}
 
-    def partners(self) -> dict[int, Form]:
-        """Partners (by row) this actor has a tie with, and the tie's form."""
-        others, forms = self.pair_row("form")
-        return {int(o): Form(int(f)) for o, f in zip(others, forms, strict=False) if f > 0}
+    def partners(self) -> dict[int, set[Form]]:
+        """Partners (by row) this actor holds any form with, and the forms held."""
+        others, held = self.pair_row("held")
+        return {
+            int(o): {f for f in FORMS if held[f, n]}
+            for n, o in enumerate(others) if held[1:, n].any()
+        }  # fmt: skip
 
     @property
     def degree(self) -> int:
         """Number of partners in any form."""
         return len(self.partners())
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Whether this actor holds the coordinating role now."""
+        return bool(self.model.coordinator_active and self.model.coordinator_row == self.row)
+
+    @property
+    def enthusiasts(self) -> int:
+        """Volunteers only: the people who carry the association now."""
+        return int(self._get("enthusiasts"))

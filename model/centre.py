@@ -40,6 +40,10 @@ class ActorGroup:
         target_groups: resident groups aimed at; empty draws two at random.
         risk_willingness / cocreation_experience: 0–1.
         arrive_week: 0 = present from the start; later = arrives as a newcomer.
+        organisation: which organisation the actors act for (e.g. one municipal
+            administration); actors of one organisation start familiar with each other,
+            actors of different ones as strangers. ``None``: the group's own name.
+        enthusiasts: volunteers only: how many people carry each association (default 2).
     """
 
     kind: str = "municipal"
@@ -60,6 +64,8 @@ class ActorGroup:
     risk_willingness: float | None = None
     cocreation_experience: float | None = None
     arrive_week: int = 0
+    organisation: str | None = None
+    enthusiasts: int | None = None
 
     def validate(self) -> None:
         """Raise :class:`InputError` naming the first bad field."""
@@ -94,6 +100,13 @@ class ActorGroup:
             check_choice("target_groups", value, TARGET_GROUPS)
         if not isinstance(self.arrive_week, int) or self.arrive_week < 0:
             raise InputError("arrive_week", self.arrive_week, "a week >= 0")
+        if self.enthusiasts is not None and (
+            isinstance(self.enthusiasts, bool) or not isinstance(self.enthusiasts, int)
+            or not 1 <= self.enthusiasts <= 50
+        ):  # fmt: skip
+            raise InputError("enthusiasts", self.enthusiasts, "a whole number from 1 to 50 or null")
+        if self.organisation is not None and (not isinstance(self.organisation, str) or not self.organisation):
+            raise InputError("organisation", self.organisation, "a non-empty name or null")
 
     @property
     def profile(self):
@@ -157,6 +170,11 @@ class CentreSpec:
         forum: whether a standing forum (e.g. the house council, *husråd*) meets.
         forum_interval_weeks: weeks between forum meetings.
         funders: number of contributors to operating money (*kludetæppe* if > 1).
+        coordinator_holder: name of the actor who holds the coordinating role; ``None``:
+            a housing-social employee (permanent first).
+        coordinator_hours: hours a week the coordinating role takes from its holder.
+        forum_convener: name of the actor who convenes the forum besides a coordinator
+            (e.g. the house council's chair); without a convener a forum thins out.
         actor_groups: who is gathered under the roof.
         relations: relations known at the start (the centre's own mapping).
     """
@@ -172,6 +190,9 @@ class CentreSpec:
     forum: bool = False
     forum_interval_weeks: int = 4
     funders: int = 1
+    coordinator_holder: str | None = None
+    coordinator_hours: float = 8.0
+    forum_convener: str | None = None
     actor_groups: list[ActorGroup] = field(default_factory=_default_groups)
     relations: list[KnownRelation] = field(default_factory=list)
 
@@ -199,7 +220,13 @@ class CentreSpec:
             raise InputError(
                 "actor_groups", "fewer than 2 actors at week 0", "at least 2 actors at the start"
             )
+        check_positive("coordinator_hours", self.coordinator_hours, allow_zero=True)
+        if not self.coordinator_hours <= 80:
+            raise InputError("coordinator_hours", self.coordinator_hours, "a number of hours from 0 to 80")
         names = self.initial_actor_names()
+        for key in ("coordinator_holder", "forum_convener"):
+            if getattr(self, key) is not None:
+                check_choice(key, getattr(self, key), names)
         for i, relation in enumerate(self.relations):
             try:
                 relation.validate(names)

@@ -10,6 +10,7 @@ submodel named in :meth:`CentreModel.step`, in the same order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import mesa
 import numpy as np
@@ -17,16 +18,19 @@ import numpy as np
 from .actor_table import ActorTable
 from .actors import Actor
 from .centre import ActorGroup, CentreSpec, KnownRelation, actor_name
+from .coordination import (
+    convene_forum,
+    coordinator_coverage,
+    default_holder,
+    forum_hours,
+    introductions_this_week,
+    role_hours_available,
+)
 from .encounters import select_forum_attendees
 from .events import schedule_events
 from .forms import FORMS, Form
-from .hours import (
-    allocate_collaboration_hours,
-    coordination_cost_factor,
-    deep_form_mandate,
-    hours_in_use,
-    reach_factor,
-)
+from .handover import Handovers, start_handover
+from .hours import allocate_collaboration_hours, deep_form_mandate, form_costs, reach_factor
 from .kernels import get_kernels
 from .kinds import (
     KIND_PROFILES,
@@ -38,21 +42,31 @@ from .kinds import (
     bitmask,
     slot_mask,
 )
-from .outcomes import Outcomes
-from .pairs import PairState, condensed_index
+from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
+from .pairs import N_FORMS, PairState, condensed_index
 from .params import ModelParams
-from .transitions import deepest_below
+from .relations import working_together
+from .transitions import hours_allow
 from .validation import InputError, check_unit
+from .volunteers import remember_successes, vary_volunteer_hours, volunteer_turnover
+from .week import Week
 
 #: Measures recorded every week (``timeseries.parquet`` columns after ``seed``, ``step``).
 WEEKLY_MEASURES: tuple[str, ...] = (
     *(f"ties_{f.id}" for f in FORMS),
+    "ties_any",
     "ties_total",
+    "multiplex_pairs",
+    *(f"deepest_{f.id}" for f in FORMS),
     "mean_trust",
     "mean_familiarity",
     "coordinator_active",
+    "coordinator_hours",
+    "coordinator_coverage",
     "forum_active",
+    "forum_vitality",
     "n_actors",
+    "volunteer_enthusiasts",
     "referrals",
     "resources_shared",
     "joint_offers",
@@ -61,6 +75,16 @@ WEEKLY_MEASURES: tuple[str, ...] = (
     "hours_available",
     "hours_used",
 )
+
+#: Rows of the weekly uniform block over pairs, drawn in one call in this order.
+_PAIR_DRAWS = ("encounter", "sought", "introduction", *(f"form_{g}" for g in range(N_FORMS)),
+               *(f"outcome_{name}" for name in OUTCOME_DRAWS))  # fmt: skip
+_ROW = {name: i for i, name in enumerate(_PAIR_DRAWS)}
+#: Rows of the weekly uniform block over actors.
+_ACTOR_DRAWS = ("hours", "forum", "leave", "join")
+_AROW = {name: i for i, name in enumerate(_ACTOR_DRAWS)}
+#: A forum attended by fewer than this share of its lively attendance counts as gone.
+_FORUM_GONE = 0.05
 
 
 @dataclass(frozen=True)
@@ -112,48 +136,70 @@ class CentreModel(mesa.Model):
             co_location, coordinator, leadership_support, core_load
         )
 
-        self.coordinator_active = self.drivers.coordinator
-        self.coordination = 1.0 if self.coordinator_active else 0.0
-        self.forum_active = self.centre.forum
         self.shared_places = self.centre.shared_places
         self.interventions: list[tuple[int, str]] = []
-        self.closed_slots = np.zeros(len(slot_mask(PRESENCE_PATTERNS["all"])), dtype=bool)
+        self.closed_slots = np.zeros(len(SLOTS), dtype=bool)
+        self.handovers = Handovers()
 
         n_start = sum(g.count for g in self.centre.actor_groups if g.arrive_week == 0)
         self.actor_table = ActorTable(max(n_start, 2))
         self.pairs = PairState(max(n_start, 2))
         self.actor_by_row: list[Actor] = []
+        self._organisations: dict[str, int] = {}
         self._add_actors(self._initial_rows(), week=0)
         self.apply_known_relations(self.centre.relations)
+
+        # The coordinating role and the forum (ODD § 7.3): held and convened by actors.
+        self.coordinator_hours = float(self.centre.coordinator_hours)
+        self.coordinator_row = -1
+        self.coordinator_active = False
+        if self.drivers.coordinator:
+            self._take_up_coordination(self.centre.coordinator_holder)
+        self.forum_exists = bool(self.centre.forum)
+        self.forum_convener_row = self._row_named(self.centre.forum_convener)
+        self.forum_vitality = 1.0 if (self.forum_exists or self.coordinator_active) else 0.0
+        self.role_hours = 0.0
+        self.coverage = 0.0
+
         self._keep_alive = []  # Mesa holds scheduled callbacks weakly
         for group in self.centre.actor_groups:
             if group.arrive_week > 0:
                 self.schedule_at_week(group.arrive_week, self.add_actors, group)
         schedule_events(self, list(events or []))
 
-        self.budget = np.zeros(self.actor_table.capacity)
-        self.hours_used = np.zeros(self.actor_table.capacity)
         self.stats: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={m: _stat(m) for m in WEEKLY_MEASURES}
         )
-        self._allocate_hours()
-        self.collect_statistics(_empty_week(self.pairs.n_pairs))
+        self.allocate_hours()
+        self.hours_used = np.zeros(self.actor_table.capacity)
+        self.outcomes = Outcomes.none(self.pairs.n_pairs)
+        self.taken_up = np.zeros_like(self.pairs.held)
+        self.collect_statistics(self.outcomes)
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
         """One week, in the order of the ODD's process overview."""
+        self._draw_uniforms()
         self.apply_funding_expiry()
-        self.update_coordination()
-        self._allocate_hours()
+        self.vary_volunteer_hours()
+        self.allocate_hours()
         contact = self.meet()
-        stay_eligible = self.update_forms()
-        self.enforce_hour_budgets(stay_eligible)
+        self.update_forms()
+        self.enforce_hour_budgets()
+        self.continue_handover()
         outcomes = self.realise_outcomes()
-        self.end_concluded_efforts(outcomes, stay_eligible)
+        self.end_concluded_efforts(outcomes)
         self.update_relations(contact, outcomes)
+        self.volunteer_turnover(outcomes)
         self.advance_clocks(outcomes)
         self.collect_statistics(outcomes)
+
+    def _draw_uniforms(self) -> None:
+        """All of this week's random numbers, in two blocks of fixed shape and order, so
+        both engines (and a batch of seeds) see exactly the same draws."""
+        self.u_actor = self.rng.random((len(_ACTOR_DRAWS), self.actor_table.capacity))
+        self.u_pair = self.rng.random((len(_PAIR_DRAWS), self.pairs.n_pairs))
 
     @property
     def week(self) -> int:
@@ -177,61 +223,97 @@ class CentreModel(mesa.Model):
         return self._present
 
     @property
-    def system_active(self) -> bool:
-        """A system for collaboration: a coordinator or a standing forum (*Del 3*)."""
-        return self.coordinator_active or self.forum_active
-
-    def update_coordination(self) -> None:
-        """A coordinator's routines build up while it runs and wear off after it stops."""
-        target = 1.0 if self.coordinator_active else 0.0
-        self.coordination += (target - self.coordination) / self.params.coordination_weeks
+    def forum_meets(self) -> bool:
+        """Meetings go on while a forum exists, a coordinator convenes them, or the habit
+        of meeting has not yet thinned out."""
+        return self.forum_exists or self.coordinator_active or self.forum_vitality > _FORUM_GONE
 
     @property
-    def upkeep(self) -> float:
-        """How much relations are kept up for the actors: by a forum, or by coordination."""
-        return 1.0 if self.forum_active else self.coordination
+    def system_level(self) -> float:
+        """How far a system for collaboration runs (*Del 3*): the coordinator's coverage
+        or a lively forum, whichever is more (0–1)."""
+        forum = self.forum_vitality if self.forum_meets else 0.0
+        return max(self.coverage, forum)
 
+    # ----------------------------------------------------------- submodels
     def apply_funding_expiry(self) -> None:
-        """Project-funded actors whose money ends this week lose development hours."""
+        """Project-funded actors whose money ends this week lose development hours; a
+        coordinating role that lived on that money ends unless it was handed over."""
         t = self.actor_table
-        ends = (~t.permanent) & (t.funding_end >= 0) & (t.funding_end <= self.week) & t.active
+        ends = (~t.permanent) & (t.funding_end >= 0) & (t.funding_end <= self.week) & t.active & ~t.expired
         t.expired |= ends
+        if self.coordinator_active and self.coordinator_row >= 0 and ends[self.coordinator_row]:
+            self._end_coordination("the coordinator's project money ends")
 
-    def _allocate_hours(self) -> None:
+    def vary_volunteer_hours(self) -> None:
+        """Volunteers give a different number of hours every week."""
         t = self.actor_table
-        self.budget = allocate_collaboration_hours(
-            t.capacity_hours, t.core_load, t.leadership, t.expired, t.active, self.params
+        t.hours_factor = vary_volunteer_hours(t.kind, self.params, self.u_actor[_AROW["hours"]])
+
+    def allocate_hours(self) -> None:
+        """Each actor's hours for collaboration (all forms; binding forms) and mandate, less
+        the coordinating role's hours and the expected hours at forum meetings."""
+        t, prm = self.actor_table, self.params
+        budget, binding = allocate_collaboration_hours(t, prm)
+        self.role_hours = 0.0
+        holder = self.coordinator_row
+        if self.coordinator_active and holder >= 0 and t.active[holder]:
+            self.role_hours = role_hours_available(self.coordinator_hours, binding[holder])
+            binding[holder] -= self.role_hours
+            budget[holder] -= self.role_hours
+        n_here = int(t.active.sum())
+        self.coverage = (
+            coordinator_coverage(self.role_hours, n_here, prm) if self.coordinator_active else 0.0
         )
-        self.mandate = deep_form_mandate(t.leadership, t.expired, self.params)
-        self.hours_used = hours_in_use(
-            self.pairs.form, self.pairs.reach_factor, self.pairs.iu, self.pairs.ju, t.capacity,
-            self.params, self.coordination,
+        if self.forum_meets:
+            meeting = forum_hours(t.forum_attendance, self.forum_vitality,
+                                  self.centre.forum_interval_weeks, prm) * (budget > 0)  # fmt: skip
+            budget = np.maximum(budget - meeting, 0.0)
+            binding = np.minimum(binding, budget)
+        self.budget, self.binding_budget = budget, binding
+        self.mandate = deep_form_mandate(t.leadership, t.expired, prm)
+
+    def _week_context(self) -> Week:
+        level = self.system_level
+        return Week(
+            present=self.present,
+            budget=self.budget,
+            binding_budget=self.binding_budget,
+            mandate=self.mandate,
+            cost=form_costs(self.pairs, self.params, level),
+            shared_places=self.shared_places,
+            overview=level,
+            upkeep=level,
+            booking=level,
+            introductions=(
+                introductions_this_week(self.role_hours, self.params) if self.coordinator_active else 0
+            ),
+            newcomer_pair=self.newcomer_pairs(),
+            at_forum=np.zeros(self.pairs.n_pairs, dtype=bool),
         )
 
     def meet(self) -> np.ndarray:
-        """Encounters, forum meetings and introductions; returns the pairs in contact."""
+        """Encounters, sought contacts, forum meetings and introductions; returns the pairs
+        in contact this week."""
         k, p, t = self.kernels, self.pairs, self.actor_table
-        present = self.present
-        encountered = k.draw_encounters(
-            p.familiarity, p.overlap, p.colocation_factor, present, self.shared_places,
-            self.params, self.rng.random(p.n_pairs),
-        )
-        at_forum = np.zeros(p.n_pairs, dtype=bool)
-        if self.forum_meets_this_week:
-            attend = select_forum_attendees(
-                t.active, t.forum_attendance, self.budget, self.rng.random(t.capacity)
-            )
-            at_forum = attend[p.iu] & attend[p.ju]
-        introduced = np.zeros(p.n_pairs, dtype=bool)
-        if self.coordinator_active:
-            introduced = k.choose_introductions(
-                p.familiarity, present, self.newcomer_pairs(), self.params,
-                self.rng.random(p.n_pairs),
-            )
-        p.familiarity = k.learn_from_contact(
-            p.familiarity, encountered, at_forum, introduced, self.params
-        )
-        self.last_contact = encountered | at_forum | introduced
+        self.this_week = week = self._week_context()
+        u = self.u_pair
+        encountered = k.draw_encounters(p, week, self.params, u[_ROW["encounter"]])
+        sought = k.seek_contacts(p, week, self.params, u[_ROW["sought"]])
+        if self.forum_meets and self.week % self.centre.forum_interval_weeks == 0:
+            convened = self.coordinator_active or (
+                self.forum_exists and self.forum_convener_row >= 0
+                and bool(t.active[self.forum_convener_row])
+            )  # fmt: skip
+            self.forum_vitality = convene_forum(self.forum_vitality, convened, self.params)
+            attend = select_forum_attendees(t, self.budget, self.forum_vitality, self.u_actor[_AROW["forum"]])
+            week.at_forum = attend[p.iu] & attend[p.ju]
+        introduced = k.choose_introductions(p, week, self.params, u[_ROW["introduction"]])
+        contacts = {"introduced": introduced, "encountered": encountered, "sought": sought,
+                    "at_forum": week.at_forum}  # fmt: skip
+        p.familiarity = k.learn_from_contact(p, contacts, self.params)
+        week.cost = form_costs(p, self.params, week.upkeep)  # knowing each other better makes work cheaper
+        self.last_contact = encountered | sought | week.at_forum | introduced
         self.last_introduced = introduced
         return self.last_contact
 
@@ -241,156 +323,108 @@ class CentreModel(mesa.Model):
         new = t.active & (t.arrived > 0) & (self.week - t.arrived < self.params.newcomer_weeks)
         return new[p.iu] | new[p.ju]
 
-    @property
-    def forum_meets_this_week(self) -> bool:
-        """A forum meets every few weeks if the house has one or a coordinator convenes it."""
-        return self.system_active and self.week % self.centre.forum_interval_weeks == 0
+    def update_forms(self) -> None:
+        """Each pair takes up eligible forms it does not hold and drops held forms whose
+        conditions are lost (a palette, ODD § 7.4)."""
+        k, p, t, week = self.kernels, self.pairs, self.actor_table, self.this_week
+        used, used_binding = k.hours_in_use(p.held, week.cost, p.iu, p.ju, t.capacity)
+        enter = k.eligible_forms(p, week, self.params, stay=False)
+        self.stay_eligible = k.eligible_forms(p, week, self.params, stay=True)
+        chance = k.uptake_chance(p, t, week, self.params)
+        hours_ok = hours_allow(p, week, self.budget - used, self.binding_budget - used_binding)
+        u = self.u_pair[_ROW["form_0"]: _ROW["form_0"] + N_FORMS]
+        before = p.held
+        p.held = k.update_palette(p, enter, self.stay_eligible, chance, hours_ok, week, self.params, u)
+        self.taken_up = p.held & ~before  # observers read what was taken up this week
 
-    def _pair_context(self) -> dict[str, np.ndarray]:
-        p = self.pairs
-        spare = self.budget - self.hours_used
-        cost_factor = coordination_cost_factor(self.coordination, self.params)
-        return {
-            "mandate_product": self.mandate[p.iu] * self.mandate[p.ju],
-            "can_lead": np.maximum(spare[p.iu], spare[p.ju])
-            >= self.params.form_cost[Form.JOINT_ACTION] * cost_factor,
-            "spare_i": spare[p.iu],
-            "spare_j": spare[p.ju],
-            "cost_factor": cost_factor,
-        }
-
-    def update_forms(self) -> np.ndarray:
-        """Each pair moves up, down or stays; returns the stay-eligibility array."""
-        k, p, t = self.kernels, self.pairs, self.actor_table
-        present = self.present
-        ctx = self._pair_context()
-        common = (p.familiarity, p.trust, p.successes, p.shared_targets, p.complementary,
-                  ctx["mandate_product"], ctx["can_lead"], present, self.params)  # fmt: skip
-        enter = k.eligible_forms(*common, stay=False)
-        stay = k.eligible_forms(*common, stay=True)
-        target = k.next_deeper(p.form, enter)
-        # Only pairs with a deeper eligible form can move up: compute their chance alone.
-        c = np.flatnonzero(target > 0)
-        i, j, g = p.iu[c], p.ju[c], target[c]
-        housing_social = t.kind == ActorKind.HOUSING_SOCIAL
-        chance = np.zeros(p.n_pairs)
-        chance[c] = k.uptake_chance(
-            g, p.form[c], np.sqrt(t.affinity[i, g] * t.affinity[j, g]), p.interdependence[c],
-            p.overlap[c], ctx["mandate_product"][c],
-            0.5 * (t.risk_willingness[i] + t.risk_willingness[j]),
-            0.5 * (t.cocreation_experience[i] + t.cocreation_experience[j]),
-            housing_social[i] | housing_social[j], self.system_active, self.params,
-        )
-        form_cost = np.asarray(self.params.form_cost)
-        marginal = (form_cost[g] - form_cost[p.form[c]]) * ctx["cost_factor"] * p.reach_factor[c]
-        hours_ok = np.zeros(p.n_pairs, dtype=bool)
-        hours_ok[c] = (marginal <= ctx["spare_i"][c]) & (marginal <= ctx["spare_j"][c])
-        # An introduction by the coordinator opens knowledge sharing even for busy actors;
-        # if hours then do not suffice, enforce_hour_budgets decides which ties give way.
-        hours_ok |= self.last_introduced & (target == Form.KNOWLEDGE_SHARING)
-        new_form = k.update_forms(
-            p.form, target, stay, chance, hours_ok, present, self.params,
-            self.rng.random(p.n_pairs),
-        )
-        self._set_forms(new_form)
-        return stay
-
-    def enforce_hour_budgets(self, stay_eligible: np.ndarray) -> None:
-        """No actor spends more hours on ties than it has; the least valued ties give way."""
-        p = self.pairs
+    def enforce_hour_budgets(self) -> None:
+        """No actor spends more hours than it has: the least valued commitments give way."""
+        k, p, t, week = self.kernels, self.pairs, self.actor_table, self.this_week
         priority = p.familiarity + p.trust + p.overlap
-        if self.coordinator_active:
-            # The coordinator makes clear why actors should spend time on newcomers
-            # (*Del 1, Aalborg Øst*), so a newcomer's ties are not the first to give way.
-            priority = priority + self.params.welcome_priority * self.newcomer_pairs()
-        tied = np.flatnonzero(p.form > 0)  # untied pairs cost nothing and cannot change
-        new_form = p.form.copy()
-        new_form[tied] = self.kernels.enforce_hour_budgets(
-            p.form[tied], stay_eligible[:, tied], priority[tied], p.reach_factor[tied],
-            self.budget, p.iu[tied], p.ju[tied], self.params, self.coordination,
-        )
-        self._set_forms(new_form)
-        self.hours_used = hours_in_use(
-            p.form, p.reach_factor, p.iu, p.ju, self.actor_table.capacity, self.params,
-            self.coordination,
-        )
+        p.held = k.enforce_hour_budgets(p.held, week.cost, priority, self.budget,
+                                        self.binding_budget, p.iu, p.ju)  # fmt: skip
+        self.hours_used, _ = k.hours_in_use(p.held, week.cost, p.iu, p.ju, t.capacity)
 
-    def realise_outcomes(self):
-        """Referrals, exchanges and concluded joint efforts of this week."""
-        p, t = self.pairs, self.actor_table
-        n = p.n_pairs
-        u_event, u_success, u_novel = self.rng.random(n), self.rng.random(n), self.rng.random(n)
-        # Knowledge sharing produces no outcome event: only pairs aligning or deeper draw.
-        w = np.flatnonzero(p.form >= Form.ALIGNMENT)
-        some = self.kernels.realise_outcomes(
-            p.form[w], p.familiarity[w], p.trust[w], p.shared_targets[w], p.weeks_in_form[w],
-            p.cocreation_weeks[w], t.permanent, t.cocreation_experience, p.iu[w], p.ju[w],
-            self.system_active, self.params, u_event[w], u_success[w], u_novel[w],
+    def continue_handover(self) -> None:
+        """Permanent colleagues go on taking over the relations of actors who left."""
+        fam, trust, spent = self.kernels.continue_handover(
+            self.pairs, self.actor_table, self.handovers, self.budget - self.hours_used, self.params
         )
-        outcomes = _empty_week(n)
-        for name in Outcomes.__dataclass_fields__:
-            mask = np.zeros(n, dtype=bool)
-            mask[w] = getattr(some, name)
-            setattr(outcomes, name, mask)
-        return outcomes
+        self.pairs.familiarity, self.pairs.trust = fam, trust
+        self.hours_used = self.hours_used + spent
 
-    def end_concluded_efforts(self, outcomes, stay_eligible: np.ndarray) -> None:
-        """A concluded joint action or co-creation ends; the pair returns to a shallower form."""
+    def realise_outcomes(self) -> Outcomes:
+        """Referrals, exchanges, concluded joint efforts and new initiatives of this week."""
+        u = {name: self.u_pair[_ROW[f"outcome_{name}"]] for name in OUTCOME_DRAWS}
+        self.outcomes = self.kernels.realise_outcomes(self.pairs, self.actor_table, self.this_week,
+                                                      self.params, u)  # fmt: skip
+        return self.outcomes
+
+    def end_concluded_efforts(self, outcomes: Outcomes) -> None:
+        """A concluded joint action or co-creation ends; the pair keeps its other forms and
+        may take the binding form up again later."""
         p = self.pairs
-        fallback = deepest_below(p.form, stay_eligible)
-        self._set_forms(np.where(outcomes.ended, fallback, p.form).astype(np.int8))
+        p.held[Form.JOINT_ACTION] &= ~outcomes.joint_ended
+        p.held[Form.CO_CREATION] &= ~outcomes.cocreation_ended
 
-    def update_relations(self, contact: np.ndarray, outcomes) -> None:
-        """Trust from work, successes and failures; fading without contact."""
-        k, p = self.kernels, self.pairs
-        # Working together is contact: exchanges and joint efforts every week, alignment
-        # when a resident is referred, knowledge sharing only when the two meet.
-        working = (
-            (p.form >= Form.RESOURCE_EXCHANGE)
-            | ((p.form == Form.ALIGNMENT) & (outcomes.referral | contact))
-            | ((p.form == Form.KNOWLEDGE_SHARING) & contact)
-        )
-        p.trust = k.update_trust(p.trust, working, outcomes.success, outcomes.failure, self.params)
-        p.familiarity, p.trust = k.fade_relations(
-            p.familiarity, p.trust, contact | working, self.present, self.upkeep,
-            self.params,
-        )
+    def update_relations(self, contact: np.ndarray, outcomes: Outcomes) -> None:
+        """Trust from work, successes and failures; fading without contact; shared
+        understanding from aligning, working together and forum meetings."""
+        k, p, week = self.kernels, self.pairs, self.this_week
+        working = working_together(p, outcomes.referral, contact)
+        p.trust = k.update_trust(p, working, outcomes.successes, outcomes.failures, self.params)
+        p.familiarity, p.trust = k.fade_relations(p, contact | working, week, self.params)
+        p.understanding = k.build_understanding(p, week.at_forum, week, self.params)
 
-    def advance_clocks(self, outcomes) -> None:
-        """Weeks in form, weeks co-created, success and failure counts."""
+    def volunteer_turnover(self, outcomes: Outcomes) -> None:
+        """Enthusiasts stop (sooner when they carry much) and join (more where activities
+        are visible); an association whose last enthusiast stops dissolves."""
+        t, p = self.actor_table, self.pairs
+        won = count_per_actor(outcomes.successes, p.iu, p.ju, t.capacity)
+        t.recent_successes = remember_successes(t.recent_successes, won, self.params)
+        saturation = np.clip(self.hours_used / np.maximum(self.budget, 1e-9), 0.0, 1.0)
+        t.enthusiasts = volunteer_turnover(t, saturation, self.params, self.u_actor[_AROW["leave"]],
+                                           self.u_actor[_AROW["join"]])  # fmt: skip
+        dissolved = np.flatnonzero(t.active & (t.kind == ActorKind.VOLUNTEER) & (t.enthusiasts <= 0))
+        for row in dissolved:
+            self._actor_leaves(int(row), "its last volunteers stopped", week=self.week + 1)
+
+    def advance_clocks(self, outcomes: Outcomes) -> None:
+        """Weeks each form has been held, co-creation weeks, success and failure counts."""
         p = self.pairs
-        present = self.present
-        p.weeks_in_form = np.where(present, p.weeks_in_form + 1, 0).astype(np.int32)
-        p.cocreation_weeks += (p.form == Form.CO_CREATION).astype(np.int32)
-        p.successes += outcomes.success.astype(np.int32)
-        p.failures += outcomes.failure.astype(np.int32)
+        p.weeks_held = np.where(p.held, p.weeks_held + 1, 0).astype(np.int32)
+        p.cocreation_weeks += p.held[Form.CO_CREATION].astype(np.int32)
+        p.successes += outcomes.successes.astype(np.int32)
+        p.failures += outcomes.failures.astype(np.int32)
 
-    def _set_forms(self, new_form: np.ndarray) -> None:
-        p = self.pairs
-        changed = new_form != p.form
-        p.weeks_in_form = np.where(changed, 0, p.weeks_in_form).astype(np.int32)
-        p.form = new_form.astype(np.int8)
-
-    def collect_statistics(self, outcomes) -> None:
+    def collect_statistics(self, outcomes: Outcomes) -> None:
         """This week's measures (``WEEKLY_MEASURES``) into ``stats`` and the data collector."""
         p, t = self.pairs, self.actor_table
         present = self.present
-        counts = np.bincount(p.form[present], minlength=len(Form))
+        held = p.held[:, present]
+        stats: dict[str, float] = {f"ties_{f.id}": int(held[f].sum()) for f in FORMS}
+        n_held = held[1:].sum(axis=0)
+        stats["ties_any"] = int((n_held > 0).sum())
+        stats["ties_total"] = int(n_held.sum())
+        stats["multiplex_pairs"] = int((n_held > 1).sum())
+        deepest = np.bincount(p.deepest[present], minlength=N_FORMS)
+        stats.update({f"deepest_{f.id}": int(deepest[f]) for f in FORMS})
         n_present = int(present.sum())
-        stats: dict[str, float] = {f"ties_{f.id}": int(counts[f]) for f in FORMS}
-        stats["ties_total"] = int(counts[1:].sum())
         stats["mean_trust"] = float(p.trust[present].mean()) if n_present else float("nan")
-        stats["mean_familiarity"] = (
-            float(p.familiarity[present].mean()) if n_present else float("nan")
-        )
+        stats["mean_familiarity"] = float(p.familiarity[present].mean()) if n_present else float("nan")
         stats["coordinator_active"] = bool(self.coordinator_active)
-        stats["forum_active"] = bool(self.forum_active)
+        stats["coordinator_hours"] = float(self.role_hours)
+        stats["coordinator_coverage"] = float(self.coverage)
+        stats["forum_active"] = bool(self.forum_meets)
+        stats["forum_vitality"] = float(self.forum_vitality if self.forum_meets else 0.0)
         stats["n_actors"] = int(t.active.sum())
+        volunteers = t.active & (t.kind == ActorKind.VOLUNTEER)
+        stats["volunteer_enthusiasts"] = int(t.enthusiasts[volunteers].sum())
         stats["referrals"] = int(outcomes.referral.sum())
         stats["resources_shared"] = int(outcomes.exchange_success.sum())
         stats["joint_offers"] = int(outcomes.joint_offer.sum())
         stats["new_initiatives"] = int(outcomes.new_initiative.sum())
-        stats["failed_efforts"] = int(outcomes.failure.sum())
+        stats["failed_efforts"] = int(outcomes.failures.sum())
         stats["hours_available"] = float(self.budget.sum())
         stats["hours_used"] = float(self.hours_used.sum())
         self.stats = stats
@@ -399,23 +433,61 @@ class CentreModel(mesa.Model):
     # ------------------------------------------------------------- interventions
     def schedule_at_week(self, week: float, function, *args) -> None:
         """Run ``function(*args)`` at the start of ``week``, before that week's update."""
-        from functools import partial
-
         callback = partial(function, *args)
         self._keep_alive.append(callback)
         self.schedule_event(callback, at=week - 0.5)
 
-    def _note(self, what: str) -> None:
-        self.interventions.append((self.next_week, what))
+    def _note(self, what: str, week: int | None = None) -> None:
+        self.interventions.append((self.next_week if week is None else week, what))
 
-    def set_coordinator(self, active: bool) -> None:
-        """Start or stop the coordinating function (*tovholder*)."""
-        self.coordinator_active = bool(active)
-        self._note("coordinator starts" if active else "coordinator stops")
+    def _row_named(self, name: str | None) -> int:
+        if name is None:
+            return -1
+        rows = self._rows_of(names=[name])
+        return int(rows[0]) if len(rows) else -1
 
-    def set_forum(self, active: bool) -> None:
+    def _take_up_coordination(self, holder: str | None) -> bool:
+        t = self.actor_table
+        row = self._row_named(holder) if holder else default_holder(t.kind, t.active, t.permanent)
+        if row < 0 or not t.active[row]:
+            return False
+        self.coordinator_row, self.coordinator_active = row, True
+        return True
+
+    def _end_coordination(self, why: str) -> None:
+        self.coordinator_active = False
+        self._note(f"coordinator stops ({why})")
+
+    def set_coordinator(self, active: bool, holder: str | None = None) -> None:
+        """Start or stop the coordinating function (*tovholder*); a start gives the role
+        to ``holder`` (by name) or to a housing-social employee."""
+        if not active:
+            self.coordinator_active = False
+            self._note("coordinator stops")
+            return
+        if self._take_up_coordination(holder):
+            name = self.actor_by_row[self.coordinator_row].name
+            self._note(f"coordinator starts ({name} holds the role)")
+        else:
+            self._note("coordinator cannot start: nobody to hold the role")
+
+    def hand_over_coordination(self, holder: str) -> None:
+        """Give the coordinating role to another actor (e.g. before project money ends)."""
+        row = self._row_named(holder)
+        if row < 0:
+            raise InputError("names", holder, "an actor present in the centre")
+        self.coordinator_row, self.coordinator_active = row, True
+        self._note(f"coordination handed over to {holder}")
+
+    def set_forum(self, active: bool, convener: str | None = None) -> None:
         """Found or dissolve a standing forum such as the house council (*husråd*)."""
-        self.forum_active = bool(active)
+        self.forum_exists = bool(active)
+        if active:
+            self.forum_vitality = 1.0
+            if convener is not None:
+                self.forum_convener_row = self._row_named(convener)
+        else:
+            self.forum_vitality = 0.0
         self._note("forum founded" if active else "forum dissolved")
 
     def set_leadership_support(self, value: float, kind: str | None = None) -> None:
@@ -430,7 +502,6 @@ class CentreModel(mesa.Model):
         t = self.actor_table
         rows = self._rows_of(kind, names)
         rows = rows[~t.permanent[rows]]
-        t.expired[rows] = True
         t.funding_end[rows] = self.next_week
         self._note(f"project funding ends ({len(rows)} actors)")
         return len(rows)
@@ -457,40 +528,25 @@ class CentreModel(mesa.Model):
         return actors
 
     def remove_actor(self, name: str) -> None:
-        """An actor leaves: its pairs end cleanly, its row keeps its history."""
+        """An actor leaves: permanent colleagues start taking over its relations, its pairs
+        end, its row keeps its history."""
         row = self._rows_of(names=[name])
         if len(row) == 0:
             raise InputError("name", name, "an actor present in the centre")
-        self.hand_over_relations(int(row[0]))
-        self.actor_table.active[row[0]] = False
-        self.actor_table.left[row[0]] = self.next_week
-        self.pairs.reset_pairs_of(int(row[0]))
-        self._note(f"{name} leaves")
+        self._actor_leaves(int(row[0]), "leaves")
 
-    def hand_over_relations(self, row: int) -> None:
-        """Permanent partners of a leaving actor step in: they get to know its other
-        partners as well as it did, to ``handover_share`` of its familiarity and trust.
-
-        *Del 3, Opbyg et holdbart organisatorisk fundament*: a broad palette of permanent
-        actors lets others step in when one actor is strained or leaves.
-        """
-        p, t = self.pairs, self.actor_table
-        others, ks = p.partner_index(row)
-        tied = (p.form[ks] > 0) & t.active[others]
-        partners, partner_ks = others[tied], ks[tied]
-        takers = np.flatnonzero(t.permanent[partners])
-        if len(takers) == 0 or len(partners) < 2:
-            return
-        a = np.repeat(takers, len(partners))
-        b = np.tile(np.arange(len(partners)), len(takers))
-        keep = partners[a] != partners[b]
-        a, b = a[keep], b[keep]
-        pair_ks = condensed_index(partners[a], partners[b], p.capacity)
-        share = self.params.handover_share
-        p.familiarity[pair_ks] = np.maximum(
-            p.familiarity[pair_ks], share * p.familiarity[partner_ks[b]]
-        )
-        p.trust[pair_ks] = np.maximum(p.trust[pair_ks], share * p.trust[partner_ks[b]])
+    def _actor_leaves(self, row: int, why: str, week: int | None = None) -> None:
+        t = self.actor_table
+        start_handover(self.pairs, t, row, self.handovers, self.params)
+        t.active[row] = False
+        t.left[row] = self.next_week if week is None else week
+        self.pairs.reset_pairs_of(row)
+        name = self.actor_by_row[row].name
+        if self.coordinator_active and row == self.coordinator_row:
+            self._end_coordination(f"{name}, who held the role, is gone")
+        if row == self.forum_convener_row:
+            self.forum_convener_row = -1
+        self._note(f"{name} {why}", week)
 
     # ------------------------------------------------------------ initialisation
     def _resolve_drivers(self, co_location, coordinator, leadership_support, core_load) -> Drivers:
@@ -581,6 +637,8 @@ class CentreModel(mesa.Model):
                 "name": prefix,
                 "group": prefix,
                 "exact_name": group.exact_name,
+                "organisation": self._organisation_id(group.organisation or prefix),
+                "enthusiasts": pick(group.enthusiasts, 2 if group.kind == "volunteer" else 1),
             }
             if not at_start:
                 row["co_located"] = (
@@ -621,7 +679,8 @@ class CentreModel(mesa.Model):
             values = {k: r[k] for k in (
                 "kind", "capacity_hours", "core_load", "leadership", "risk_willingness",
                 "cocreation_experience", "forum_attendance", "permanent", "funding_end",
-                "expired", "offers", "needs", "targets", "co_located",
+                "expired", "offers", "needs", "targets", "co_located", "organisation",
+                "enthusiasts",
             )}  # fmt: skip
             values.update(active=True, arrived=week, left=-1)
             presence = self._presence_for(r["presence_pattern"], r["co_located"], r["days"])
@@ -636,41 +695,42 @@ class CentreModel(mesa.Model):
         self.refresh_pair_attributes()
         return new_actors
 
+    def _organisation_id(self, name: str) -> int:
+        return self._organisations.setdefault(name, len(self._organisations))
+
     def apply_known_relations(self, relations: list[KnownRelation]) -> None:
-        """Start known relations (the centre's own mapping) in their form, with
-        familiarity and trust at least what that form needs to be entered."""
-        if not relations:
-            return
+        """Start known relations (the centre's own mapping) in their forms, with
+        familiarity, trust and shared understanding at least what each form needs."""
         p, prm = self.pairs, self.params
         rows = {a.name: a.row for a in self.actor_by_row}
         for relation in relations:
             form = Form.from_id(relation.form)
             k = condensed_index(rows[relation.source], rows[relation.target], p.capacity)
-            p.form[k] = form
-            p.weeks_in_form[k] = 0
+            p.held[form, k] = True
             p.familiarity[k] = max(p.familiarity[k], prm.familiarity_to_enter[form])
             p.trust[k] = max(p.trust[k], prm.trust_to_enter[form])
+            p.understanding[k] = max(p.understanding[k], prm.understanding_to_enter[form])
             if form == Form.CO_CREATION:
                 # Co-creation grows out of earlier successes (*Samskabe*): a mapped
                 # co-creating pair has them.
                 p.successes[k] = max(p.successes[k], prm.successes_for_cocreation)
 
     def _introduce_rows(self, rows: list[int]) -> None:
-        """Starting familiarity and trust of the new actors' pairs."""
+        """Starting familiarity and trust of the new actors' pairs: strangers, except
+        colleagues of one organisation (municipal administrations are silos)."""
         if not rows:
             return
         p, t, prm = self.pairs, self.actor_table, self.params
         new = np.zeros(p.capacity, dtype=bool)
         new[rows] = True
         ks = np.flatnonzero(new[p.iu] | new[p.ju])
-        same_kind = t.kind[p.iu[ks]] == t.kind[p.ju[ks]]
+        colleagues = t.organisation[p.iu[ks]] == t.organisation[p.ju[ks]]
+        p.reset_pairs(ks)
         p.familiarity[ks] = (
-            prm.initial_familiarity + prm.same_kind_familiarity * same_kind
+            prm.initial_familiarity + prm.same_organisation_familiarity * colleagues
             + self.rng.uniform(0, 0.1, len(ks))
         )
         p.trust[ks] = np.clip(prm.baseline_trust + self.rng.uniform(-0.05, 0.05, len(ks)), 0, 1)
-        for name in ("form", "weeks_in_form", "successes", "failures", "cocreation_weeks"):
-            getattr(p, name)[ks] = 0
 
     def refresh_pair_attributes(self) -> None:
         """Recompute the static pair fields after actors or their presence changed."""
@@ -718,10 +778,11 @@ class CentreModel(mesa.Model):
     def actors_frame(self):
         """One record per actor ever in the centre, with its end state."""
         t = self.actor_table
-        degree = np.zeros(t.capacity)
-        tied = self.pairs.form > 0
-        degree += np.bincount(self.pairs.iu[tied], minlength=t.capacity)
-        degree += np.bincount(self.pairs.ju[tied], minlength=t.capacity)
+        tied = self.pairs.tied
+        degree = np.bincount(self.pairs.iu[tied], minlength=t.capacity) + np.bincount(
+            self.pairs.ju[tied], minlength=t.capacity
+        )
+        organisation_of = {i: name for name, i in self._organisations.items()}
         records = []
         for a in self.actor_by_row:
             r = a.row
@@ -729,15 +790,18 @@ class CentreModel(mesa.Model):
                 "actor_id": r,
                 "name": a.name,
                 "kind": ActorKind(int(t.kind[r])).id,
+                "organisation": organisation_of[int(t.organisation[r])],
                 "arrived_step": int(t.arrived[r]),
                 "left_step": None if t.left[r] < 0 else int(t.left[r]),
                 "degree": int(degree[r]),
                 "co_located": bool(t.co_located[r]),
                 "capacity_hours": float(t.capacity_hours[r]),
+                "enthusiasts": int(t.enthusiasts[r]) if t.kind[r] == ActorKind.VOLUNTEER else None,
                 "core_load": float(t.core_load[r]),
                 "leadership_support": float(t.leadership[r]),
                 "permanent_funding": bool(t.permanent[r]),
                 "funding_expired": bool(t.expired[r]),
+                "coordinator": bool(self.coordinator_active and r == self.coordinator_row),
                 "collaboration_hours": float(self.budget[r]),
                 "hours_used": float(self.hours_used[r]),
                 "presence_slots": int(t.presence[r].sum()),
@@ -745,16 +809,20 @@ class CentreModel(mesa.Model):
         return records
 
     def ties_frame(self):
-        """Every pair in a form now, with its trust and weeks in form."""
+        """Every held form of every present pair: one row per pair and form."""
         p = self.pairs
-        ks = np.flatnonzero((p.form > 0) & self.present)
+        g, ks = np.nonzero(p.held[:, :] & self.present[None, :])
+        order = np.lexsort((g, ks))
+        g, ks = g[order], ks[order]
         return {
             "source": p.iu[ks].astype(np.int64),
             "target": p.ju[ks].astype(np.int64),
-            "form": [Form(int(f)).id for f in p.form[ks]],
+            "form": [Form(int(f)).id for f in g],
+            "deepest": [Form(int(f)).id for f in p.deepest[ks]],
             "trust": p.trust[ks],
-            "weeks_in_form": p.weeks_in_form[ks].astype(np.int64),
+            "weeks_in_form": p.weeks_held[g, ks].astype(np.int64),
             "familiarity": p.familiarity[ks],
+            "understanding": p.understanding[ks],
             "successes": p.successes[ks].astype(np.int64),
             "failures": p.failures[ks].astype(np.int64),
         }
@@ -775,11 +843,6 @@ def _stat(name: str):
 
     report.__name__ = name
     return report
-
-
-def _empty_week(n_pairs: int) -> Outcomes:
-    none = np.zeros(n_pairs, dtype=bool)
-    return Outcomes(none, none, none, none, none, none, none, none)
 
 
 __all__ = ["CentreModel", "Drivers", "WEEKLY_MEASURES"]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 ACTIONS: tuple[str, ...] = (
     "coordinator_stops",
     "coordinator_starts",
+    "coordinator_handover",
     "funding_ends",
     "funder_pulls_out",
     "leadership_changes",
@@ -43,7 +44,9 @@ class EventSpec:
         kind: restrict to one actor kind (``funding_ends``, ``leadership_changes``,
             ``presence_cut``).
         names: restrict to named actors (``funding_ends``, ``presence_cut``,
-            ``actor_leaves``), e.g. ``helhedsplan_1``.
+            ``actor_leaves``), e.g. ``helhedsplan_1``; who takes the coordinating role
+            (``coordinator_starts``, ``coordinator_handover``: one name) or convenes a
+            founded forum (``forum_founded``: one name).
         value: new leadership support (``leadership_changes``).
         share: share of time in the house cut (``presence_cut``) or of operating money
             withdrawn (``funder_pulls_out``; default one funder's share).
@@ -74,8 +77,12 @@ class EventSpec:
                 self.group.validate()
             except InputError as err:
                 raise err.prefixed("group.") from None
-        if self.action == "actor_leaves" and not self.names:
+        if self.action in ("actor_leaves", "coordinator_handover") and not self.names:
             raise InputError("names", self.names, "a list of actor names")
+        if self.action in ("coordinator_starts", "coordinator_handover", "forum_founded") and (
+            self.names is not None and len(self.names) != 1
+        ):
+            raise InputError("names", self.names, "one actor's name")
 
 
 def apply_event(model: CentreModel, event: EventSpec) -> None:
@@ -84,9 +91,11 @@ def apply_event(model: CentreModel, event: EventSpec) -> None:
         case "coordinator_stops":
             model.set_coordinator(False)
         case "coordinator_starts":
-            model.set_coordinator(True)
+            model.set_coordinator(True, holder=(event.names or [None])[0])
+        case "coordinator_handover":
+            model.hand_over_coordination(event.names[0])
         case "forum_founded":
-            model.set_forum(True)
+            model.set_forum(True, convener=(event.names or [None])[0])
         case "forum_dissolved":
             model.set_forum(False)
         case "funding_ends":

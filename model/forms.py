@@ -11,7 +11,11 @@ from enum import IntEnum
 
 
 class Form(IntEnum):
-    """A pair's collaboration form; the integer value is its depth (0 = no tie)."""
+    """A collaboration form; the integer value is its depth (0 = no tie).
+
+    A pair can hold any set of the five forms at once (*Del 2*: actors move between the
+    forms in practice); a pair's *deepest* form is the deepest one it holds.
+    """
 
     NONE = 0
     KNOWLEDGE_SHARING = 1
@@ -62,6 +66,11 @@ class Form(IntEnum):
 
 #: The five forms proper, without NONE, in the report's order.
 FORMS: tuple[Form, ...] = tuple(f for f in Form if f is not Form.NONE)
+#: The binding forms (*Del 3*: "de mere forpligtende samarbejdsformer som samordne og
+#: samskabe"): they need hours that leadership allocates, not only an extra role.
+BINDING: tuple[Form, ...] = (Form.JOINT_ACTION, Form.CO_CREATION)
+#: The loose forms, which actors can also take on as an extra role.
+LOOSE: tuple[Form, ...] = (Form.KNOWLEDGE_SHARING, Form.ALIGNMENT, Form.RESOURCE_EXCHANGE)
 
 _DANISH = {
     Form.NONE: "intet samarbejde",

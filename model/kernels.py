@@ -1,46 +1,55 @@
 """The pair-level submodels as one swappable set.
 
 The model calls its pair-level submodels through a ``Kernels`` set so that the vectorised
-implementation and the per-pair reference (:mod:`model.reference`) run on exactly the
-same state and random draws; ``tests/test_reference.py`` checks they agree.
+implementation and the per-pair reference (each mechanism's ``*_reference`` function,
+written beside it as plain loops) run on exactly the same state and random draws;
+``tests/test_reference.py`` checks they agree week by week.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from . import encounters, hours, outcomes, relations, transitions
+from . import encounters, handover, hours, outcomes, relations, transitions
 
 
 @dataclass(frozen=True)
 class Kernels:
     draw_encounters: Callable
+    seek_contacts: Callable
     choose_introductions: Callable
     learn_from_contact: Callable
     eligible_forms: Callable
-    next_deeper: Callable
     uptake_chance: Callable
-    update_forms: Callable
+    update_palette: Callable
+    hours_in_use: Callable
     enforce_hour_budgets: Callable
     realise_outcomes: Callable
     update_trust: Callable
     fade_relations: Callable
+    build_understanding: Callable
+    continue_handover: Callable
 
 
-VECTORISED = Kernels(
-    draw_encounters=encounters.draw_encounters,
-    choose_introductions=encounters.choose_introductions,
-    learn_from_contact=encounters.learn_from_contact,
-    eligible_forms=transitions.eligible_forms,
-    next_deeper=transitions.next_deeper,
-    uptake_chance=transitions.uptake_chance,
-    update_forms=transitions.update_forms,
-    enforce_hour_budgets=hours.enforce_hour_budgets,
-    realise_outcomes=outcomes.realise_outcomes,
-    update_trust=relations.update_trust,
-    fade_relations=relations.fade_relations,
-)
+_MODULES = (encounters, transitions, hours, outcomes, relations, handover)
+
+
+def _collect(suffix: str) -> Kernels:
+    found = {}
+    for f in fields(Kernels):
+        for module in _MODULES:
+            function = getattr(module, f.name + suffix, None)
+            if function is not None:
+                found[f.name] = function
+                break
+        else:
+            raise LookupError(f"no {f.name}{suffix} in the mechanism modules")
+    return Kernels(**found)
+
+
+VECTORISED = _collect("")
+REFERENCE = _collect("_reference")
 
 
 def get_kernels(engine: str) -> Kernels:
@@ -48,8 +57,6 @@ def get_kernels(engine: str) -> Kernels:
     if engine == "vectorised":
         return VECTORISED
     if engine == "reference":
-        from .reference import REFERENCE
-
         return REFERENCE
     from .validation import InputError
 

@@ -6,39 +6,52 @@ hold every pair of the current row capacity, present or not: rows of actors who 
 arrived or who have left are masked out with ``present``. Capacity grows when actors
 arrive beyond it, keeping each pair's state.
 
+A pair holds a *palette*: any set of the five forms at once (*Del 2*, intro to Figure 7:
+the forms describe collaborations "af varierende karakter", and actors move between them
+in practice). ``held[g, k]`` says whether pair ``k`` holds form ``g`` (row 0 unused).
+
 Shapes (``P = capacity * (capacity - 1) / 2``):
 
-=====================  =========  ===================================================
-array                  dtype      meaning
-=====================  =========  ===================================================
-``familiarity``        float64    how well the two know each other's offers, 0–1
-``trust``              float64    0–1
-``form``               int8       current :class:`model.forms.Form` value (0 = none)
-``weeks_in_form``      int32      weeks since the pair entered its current form
-``successes``          int32      successful joint efforts and exchanges so far
-``failures``           int32      failed ones
-``cocreation_weeks``   int32      weeks the pair has co-created in all (tunnel vision)
-``overlap``            float64    share of the week both are in the house
-``shared_targets``     int8       number of resident target groups both aim at
-``complementary``      bool       one offers a resource the other lacks
-``interdependence``    float64    perceived mutual interdependence, 0–1
-``colocation_factor``  float64    encounter multiplier for ad-hoc users
-``reach_factor``       float64    tie-cost multiplier, higher for pairs seldom in together
-=====================  =========  ===================================================
+=====================  ===========  ===================================================
+array                  dtype/shape  meaning
+=====================  ===========  ===================================================
+``familiarity``        float64 P    how well the two know each other's offers, 0–1
+``trust``              float64 P    0–1
+``understanding``      float64 P    shared understanding of problems and goals, 0–1
+``held``               bool (6, P)  which forms the pair holds (row = form depth)
+``weeks_held``         int32 (6, P) weeks since the pair took each held form up
+``successes``          int32 P      successful joint efforts and exchanges so far
+``failures``           int32 P      failed ones
+``cocreation_weeks``   int32 P      weeks the pair has co-created in all (tunnel vision)
+``overlap``            float64 P    share of the week both are in the house
+``shared_targets``     int8 P       number of resident target groups both aim at
+``complementary``      bool P       one offers a resource the other lacks
+``interdependence``    float64 P    perceived mutual interdependence, 0–1
+``colocation_factor``  float64 P    encounter multiplier for ad-hoc users
+``reach_factor``       float64 P    form-cost multiplier, higher for pairs seldom in together
+=====================  ===========  ===================================================
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .forms import Form
+
+N_FORMS = len(Form)
+
 DYNAMIC_FIELDS: dict[str, type] = {
     "familiarity": np.float64,
     "trust": np.float64,
-    "form": np.int8,
-    "weeks_in_form": np.int32,
+    "understanding": np.float64,
     "successes": np.int32,
     "failures": np.int32,
     "cocreation_weeks": np.int32,
+}
+#: Per-form dynamic fields, shape (6, P).
+FORM_FIELDS: dict[str, type] = {
+    "held": np.bool_,
+    "weeks_held": np.int32,
 }
 STATIC_FIELDS: dict[str, type] = {
     "overlap": np.float64,
@@ -56,29 +69,50 @@ def condensed_index(i: np.ndarray | int, j: np.ndarray | int, capacity: int) -> 
     return lo * capacity - lo * (lo + 1) // 2 + (hi - lo - 1)
 
 
+def deepest_held(held: np.ndarray) -> np.ndarray:
+    """Each pair's deepest held form (0 = none), from a (6, P) ``held`` array."""
+    depth = np.zeros(held.shape[1], dtype=np.int8)
+    for g in range(1, N_FORMS):
+        depth[held[g]] = g
+    return depth
+
+
 class PairState:
     """Owns the condensed pair arrays listed in the module docstring."""
 
     def __init__(self, capacity: int):
         self.capacity = capacity
         self.iu, self.ju = (a.astype(np.int64) for a in np.triu_indices(capacity, 1))
+        n = len(self.iu)
         for name, dtype in {**DYNAMIC_FIELDS, **STATIC_FIELDS}.items():
-            setattr(self, name, np.zeros(len(self.iu), dtype=dtype))
+            setattr(self, name, np.zeros(n, dtype=dtype))
+        for name, dtype in FORM_FIELDS.items():
+            setattr(self, name, np.zeros((N_FORMS, n), dtype=dtype))
 
     @property
     def n_pairs(self) -> int:
         return len(self.iu)
+
+    @property
+    def deepest(self) -> np.ndarray:
+        """Each pair's deepest held form (0 = no tie)."""
+        return deepest_held(self.held)
+
+    @property
+    def tied(self) -> np.ndarray:
+        """Pairs that hold at least one form."""
+        return self.held[1:].any(axis=0)
 
     def grow(self, capacity: int) -> None:
         """Enlarge to ``capacity`` rows, carrying every existing pair's values over."""
         if capacity <= self.capacity:
             return
         old_iu, old_ju = self.iu, self.ju
-        old = {n: getattr(self, n) for n in {**DYNAMIC_FIELDS, **STATIC_FIELDS}}
+        old = {n: getattr(self, n) for n in {**DYNAMIC_FIELDS, **STATIC_FIELDS, **FORM_FIELDS}}
         self.__init__(capacity)
         target = condensed_index(old_iu, old_ju, capacity)
         for name, values in old.items():
-            getattr(self, name)[target] = values
+            getattr(self, name)[..., target] = values
 
     def partner_index(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows of all other actors and the pair positions ``row`` shares with them."""
@@ -86,15 +120,21 @@ class PairState:
         return others, condensed_index(row, others, self.capacity)
 
     def square(self, name: str) -> np.ndarray:
-        """A symmetric ``capacity × capacity`` matrix of one field (diagonal zero)."""
-        values = getattr(self, name)
+        """A symmetric ``capacity × capacity`` matrix of one field (diagonal zero);
+        ``deepest`` gives each pair's deepest held form."""
+        values = self.deepest if name == "deepest" else getattr(self, name)
         matrix = np.zeros((self.capacity, self.capacity), dtype=values.dtype)
         matrix[self.iu, self.ju] = values
         matrix[self.ju, self.iu] = values
         return matrix
 
-    def reset_pairs_of(self, row: int) -> None:
-        """End every pair of one actor cleanly (used when an actor leaves)."""
-        _, ks = self.partner_index(row)
+    def reset_pairs(self, ks: np.ndarray) -> None:
+        """End the given pairs cleanly: no forms, no history."""
         for name in DYNAMIC_FIELDS:
             getattr(self, name)[ks] = 0
+        for name in FORM_FIELDS:
+            getattr(self, name)[:, ks] = 0
+
+    def reset_pairs_of(self, row: int) -> None:
+        """End every pair of one actor cleanly (used when an actor leaves)."""
+        self.reset_pairs(self.partner_index(row)[1])

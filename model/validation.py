@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -22,14 +23,15 @@ def check_unit(key: str, value: float | None, *, optional: bool = False) -> None
     if value is None and optional:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        # (NaN fails the range comparison too)
         raise InputError(key, value, "a number from 0 to 1" + (" or null" if optional else ""))
 
 
 def check_positive(key: str, value: float, *, allow_zero: bool = False) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     ok = ok and (value >= 0 if allow_zero else value > 0)
     if not ok:
-        raise InputError(key, value, "a number " + (">= 0" if allow_zero else "> 0"))
+        raise InputError(key, value, "a finite number " + (">= 0" if allow_zero else "> 0"))
 
 
 def check_choice(key: str, value: Any, choices: tuple[str, ...] | list[str]) -> None:
