@@ -97,6 +97,8 @@ _NOTES_DA = (
     ("coordinator cannot start: nobody to hold the role",
      "tovholderen kan ikke starte: ingen kan have rollen"),
     ("coordinator starts", "tovholderen starter"),
+    ("coordination handed over to", "tovholderrollen gives videre til"),
+    ("its last volunteers stopped", "de sidste frivillige er stoppet"),
     ("holds the role", "har rollen"),
     ("forum founded", "forum oprettes"),
     ("forum dissolved", "forum nedlægges"),
