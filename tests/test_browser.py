@@ -118,6 +118,7 @@ def test_teacher_runs_paired_twins_on_a_projector_offline(page_url):
         try:
             page = browser.new_page(viewport={"width": 1024, "height": 768})  # a projector
             page.set_default_timeout(UI_MS)
+            expect.set_options(timeout=UI_MS)  # a Reset of two health models takes a while
             page.route("**/*", only_localhost)
             page.goto(page_url, timeout=UI_MS * 2)
 
