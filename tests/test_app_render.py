@@ -345,11 +345,17 @@ def test_coordinator_button_starts_one_where_there_was_none():
     import ipyvuetify as v
     import solara
 
-    from app.components import Dashboard, language
+    from app.components import Interventions, Status, language
+
+    @solara.component
+    def StatusAndButtons(model):  # without the drawings, which other tests cover
+        with solara.Column():
+            Status(model)
+            Interventions(model)
 
     language.set("en")
     model = WorkshopModel(centre_name="housing_area", rng=1)  # the case without a coordinator
-    _, rc = solara.render(Dashboard(model), handle_error=False)
+    _, rc = solara.render(StatusAndButtons(model), handle_error=False)
     button = rc.find(v.Btn, class_="workshop-coordinator").widget
     status = rc.find(v.Html, class_="workshop-status").widget
     assert "Coordinator: none" in status.children[0]
