@@ -46,13 +46,16 @@ def test_after_the_coordinator_stops_ties_alignment_and_referrals_stay_lower(cen
     stopped = [weekly(centre, s, 52 + 260, stop, coordinator=True)[0] for s in seeds]
     for months, week in ((6, 78), (12, 104), (24, 156), (60, 312)):
         for measure in ("ties_any", "ties_alignment", "referrals"):
-            def at(frame):
-                if measure == "referrals":  # a quarter's referrals up to that week
-                    return frame[measure].loc[week - 12: week].sum()
-                return frame[measure].loc[week]
-
-            mean, lo, hi = t_interval([at(s) - at(k) for s, k in zip(stopped, kept, strict=True)])
+            diffs = [_at(s, measure, week) - _at(k, measure, week)
+                     for s, k in zip(stopped, kept, strict=True)]
+            mean, lo, hi = t_interval(diffs)
             assert hi < 0, f"{centre} {months} months {measure}: {mean:+.1f} [{lo:+.1f}, {hi:+.1f}]"
+
+
+def _at(frame, measure: str, week: int) -> float:
+    if measure == "referrals":  # a quarter's referrals up to that week
+        return frame[measure].loc[week - 12: week].sum()
+    return frame[measure].loc[week]
 
 
 @pytest.mark.parametrize("centre", CENTRES)
