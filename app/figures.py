@@ -1,9 +1,10 @@
-"""Matplotlib drawings of a running centre, shared by the workshop page and the export.
+"""Matplotlib drawings of a running centre: the page's charts and the export's frames.
 
-The network view follows the report's picture of the centre as a *generative mechanism*
-(*Opsamling*, Figure 1): actors of the four sectors in one house, tied by the five forms
-of collaboration (*Del 2*, Figure 7). Positions are fixed once per model, so a projected
-network thins out or grows in place instead of jumping between frames.
+The page draws its timeline here (:class:`Timeline`, one run or a pair of twins) and its
+network as SVG (:mod:`app.network`); the export draws both here. The network follows the
+report's picture of the centre as a *generative mechanism* (*Opsamling*, Figure 1):
+actors of the four sectors in one house, tied by the five forms of collaboration
+(*Del 2*, Figure 7), on the fixed layout of :mod:`app.layout`.
 
 Everything here builds :class:`matplotlib.figure.Figure` objects directly (never pyplot),
 so drawings can be made from the server's worker threads.
@@ -14,95 +15,23 @@ from __future__ import annotations
 import io
 import math
 import weakref
-from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from PIL import Image
 
-from model import FORMS, ActorKind, CentreModel, Form
+from model import FORMS, ActorKind, CentreModel
 
 from .labels import intervention_label, kind_label, text
+from .layout import AD_HOC_MARKER, CO_LOCATED_MARKER, KIND_COLOUR, TIE_WIDTH, layout_of
+from .network import edges_of, nodes_of
 
-#: One colour per actor kind; chosen away from the form colours so ties and actors differ.
-KIND_COLOUR: dict[ActorKind, str] = {
-    ActorKind.MUNICIPAL: "#6a3d9a",
-    ActorKind.HOUSING_SOCIAL: "#8c510a",
-    ActorKind.VOLUNTEER: "#e7298a",
-    ActorKind.PRIVATE: "#404040",
-}
-#: Marker of housed (co-located) actors and of ad-hoc users (*Del 1*: actors housed in
-#: the centre meet by chance; ad-hoc users only when they book a room).
-CO_LOCATED_MARKER, AD_HOC_MARKER = "o", "D"
-#: Line width of a tie by form depth 1–5.
-TIE_WIDTH = {form: 0.4 + 0.9 * (form - 1) for form in FORMS}
 OUTCOMES = ("referrals", "resources_shared", "joint_offers", "new_initiatives", "failed_efforts")
 INTERVENTION_COLOUR = "#d62728"
-
-
-@dataclass
-class FixedLayout:
-    """Actor positions computed once per model: the starting actors on a circle grouped
-    into one sector per kind, later arrivals on an outer ring within their kind's sector.
-
-    A position, once given, never changes; only newcomers get new ones.
-    """
-
-    sectors: dict[ActorKind, tuple[float, float]] = field(default_factory=dict)
-    positions: dict[int, tuple[float, float]] = field(default_factory=dict)
-    arrivals: dict[ActorKind, int] = field(default_factory=dict)
-
-    @classmethod
-    def for_model(cls, model: CentreModel) -> FixedLayout:
-        t = model.actor_table
-        rows = [a.row for a in model.actor_by_row if t.arrived[a.row] == 0]
-        kinds = [ActorKind(int(t.kind[r])) for r in rows]
-        # Each kind's sector is sized by its starting actors plus room for one newcomer.
-        weights = {k: kinds.count(k) + 1 for k in ActorKind}
-        total = sum(weights.values())
-        layout = cls()
-        start = math.pi / 2
-        for kind in ActorKind:
-            width = 2 * math.pi * weights[kind] / total
-            layout.sectors[kind] = (start, width)
-            members = [r for r, k in zip(rows, kinds, strict=True) if k is kind]
-            for i, row in enumerate(members):
-                angle = start + width * (i + 0.5) / (len(members) + 1)
-                layout.positions[row] = (math.cos(angle), math.sin(angle))
-            start += width
-        return layout
-
-    def position_newcomers(self, model: CentreModel) -> None:
-        """Give actors who arrived since the last drawing a place on the outer ring."""
-        t = model.actor_table
-        for actor in model.actor_by_row:
-            if actor.row in self.positions:
-                continue
-            kind = ActorKind(int(t.kind[actor.row]))
-            n = self.arrivals.get(kind, 0)
-            self.arrivals[kind] = n + 1
-            start, width = self.sectors[kind]
-            # Golden-ratio steps spread any number of newcomers over the sector.
-            angle = start + width * (0.1 + 0.8 * ((0.5 + n * 0.618034) % 1.0))
-            radius = 1.22 + 0.08 * (n % 2)
-            self.positions[actor.row] = (radius * math.cos(angle), radius * math.sin(angle))
-
-    def xy(self, rows: np.ndarray) -> np.ndarray:
-        return np.array([self.positions[int(r)] for r in rows]).reshape(-1, 2)
-
-
-_layouts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def layout_of(model: CentreModel) -> FixedLayout:
-    """The model's fixed layout (made on first use, then extended for newcomers only)."""
-    layout = _layouts.get(model)
-    if layout is None:
-        layout = _layouts[model] = FixedLayout.for_model(model)
-    layout.position_newcomers(model)
-    return layout
 
 
 def _network_frame(ax, language: str) -> None:
@@ -135,31 +64,28 @@ def _network_frame(ax, language: str) -> None:
 def _network_now(ax, model: CentreModel, language: str) -> list:
     """This week's ties and actors on the fixed layout; returns the artists drawn."""
     layout = layout_of(model)
-    t, p = model.actor_table, model.pairs
-    deepest = p.deepest
-    tied = np.flatnonzero((deepest > 0) & model.present)
-    # Shallow ties first so the deep ones are drawn on top.
-    tied = tied[np.argsort(deepest[tied], kind="stable")]
-    forms = deepest[tied]
-    segments = np.stack([layout.xy(p.iu[tied]), layout.xy(p.ju[tied])], axis=1)
+    edges = edges_of(model)
+    segments = np.array(
+        [(layout.positions[e.source], layout.positions[e.target]) for e in edges]
+    ).reshape(-1, 2, 2)
     artists = [ax.add_collection(LineCollection(
         segments,
-        colors=[Form(int(f)).colour for f in forms],
-        linewidths=[TIE_WIDTH[Form(int(f))] for f in forms],
+        colors=[e.form.colour for e in edges],
+        linewidths=[TIE_WIDTH[e.form] for e in edges],
         alpha=0.8,
         zorder=1,
     ), autolim=False)]  # fmt: skip
 
-    rows = np.array([a.row for a in model.actor_by_row if t.active[a.row]], dtype=int)
-    xy = layout.xy(rows)
+    nodes = nodes_of(model)
     for kind in ActorKind:
         for co_located, marker in ((True, CO_LOCATED_MARKER), (False, AD_HOC_MARKER)):
-            pick = (t.kind[rows] == kind) & (t.co_located[rows] == co_located)
-            if not pick.any():
+            xy = np.array([layout.positions[n.name] for n in nodes
+                           if n.kind is kind and n.co_located == co_located]).reshape(-1, 2)  # fmt: skip
+            if not len(xy):
                 continue
             colour = KIND_COLOUR[kind]
             artists.append(ax.scatter(
-                xy[pick, 0], xy[pick, 1], s=60 if co_located else 48, marker=marker,
+                xy[:, 0], xy[:, 1], s=60 if co_located else 48, marker=marker,
                 facecolors=colour if co_located else "white", edgecolors=colour,
                 linewidths=1.8, zorder=2,
             ))  # fmt: skip
@@ -176,30 +102,12 @@ def draw_network(ax, model: CentreModel, language: str = "da") -> None:
     _network_now(ax, model, language)
 
 
-class NetworkDrawing:
-    """The network view, made once and redrawn in place (see :class:`Timeline`)."""
-
-    def __init__(self, language: str = "da"):
-        self.language = language
-        self.figure = Figure(figsize=(7.4, 5.6), dpi=90)
-        self.figure.subplots_adjust(left=0.01, right=0.99, top=0.94, bottom=0.01)
-        self.ax = self.figure.subplots()
-        _network_frame(self.ax, language)
-        self._replaced: list = []
-
-    def draw(self, model: CentreModel) -> Figure:
-        """The figure showing ``model`` now."""
-        for artist in self._replaced:
-            artist.remove()
-        self._replaced = _network_now(self.ax, model, self.language)
-        return self.figure
-
-
 def _weekly(model: CentreModel):
     return model.datacollector.get_model_vars_dataframe()
 
 
-def _mark_interventions(axes, model: CentreModel, language: str, label_axis=None) -> list:
+def _mark_interventions(axes, model: CentreModel, language: str, label_axis=None,
+                        fontsize: float = 7) -> list:
     """A dashed vertical line at the week each intervention takes effect; returns them."""
     notes_by_week: dict[int, list[str]] = {}
     for week, note in model.interventions:
@@ -214,7 +122,7 @@ def _mark_interventions(axes, model: CentreModel, language: str, label_axis=None
             artists.append(label_axis.annotate(
                 "; ".join(notes), xy=(week, 1.0),
                 xycoords=("data", "axes fraction"), xytext=(3, -3),
-                textcoords="offset points", va="top", fontsize=7, rotation=90,
+                textcoords="offset points", va="top", fontsize=fontsize, rotation=90,
                 color=INTERVENTION_COLOUR,
             ))  # fmt: skip
     return artists
@@ -245,84 +153,148 @@ def draw_forms(ax, model: CentreModel, language: str = "da", weeks: int | None =
     _mark_interventions([ax], model, language, label_axis=ax)
 
 
-class Timeline:
-    """Forms over time, mean trust and cumulative outcomes, interventions marked.
+#: Line style of each run: a single run or the untouched twin solid, the twin with
+#: interventions dashed.
+RUN_STYLES = ("-", "--")
+#: Weeks the time axis shows at first; it grows by as many again when a run goes beyond.
+HORIZON = 52
+OUTCOME_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#7f7f7f")
 
-    The axes, titles and legends are made once; :meth:`draw` replaces only the data, so
-    redrawing after every step stays cheap (making matplotlib axes is the slow part).
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 × 10^k at or above ``value`` (at least 10), so limits grow
+    in a few steps and the background is redrawn rarely."""
+    value = max(float(value), 10.0)  # whole-number ticks even on an empty chart
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+class Timeline:
+    """Forms over time, mean trust and cumulative outcomes of one run or a pair of twins.
+
+    Axes, ticks, titles, legend and intervention marks are a background drawn only when
+    the limits (which grow in steps) or the interventions change; each week only the lines
+    are drawn onto a copy of it (matplotlib's blitting) and the pixels encoded as PNG.
+    That keeps a step with drawing far below a tenth of a second of CPU.
     """
 
     def __init__(self, language: str = "da"):
         self.language = language
-        fig = self.figure = Figure(figsize=(6.4, 6.6), dpi=90)
-        fig.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.08, hspace=0.35)
+        # About the size it is shown at on a 1024×768 projector, so 9–11 pt stay readable.
+        fig = self.figure = Figure(figsize=(2.9, 3.9), dpi=100)
+        self.canvas = FigureCanvasAgg(fig)
+        fig.subplots_adjust(left=0.18, right=0.97, top=0.94, bottom=0.1, hspace=0.55)
         self.forms, self.trust, self.outcomes = fig.subplots(
-            3, 1, sharex=True, height_ratios=(2.2, 1, 1.3)
+            3, 1, sharex=True, height_ratios=(2.0, 1.0, 1.4)
         )
-        self.forms.set_ylabel(text("ties", language))
-        self.forms.set_title(text("forms_over_time", language), fontsize=10)
-        _forms_legend(self.forms, language)
+        for ax, title in ((self.forms, "forms_over_time"), (self.trust, "trust_over_time"),
+                          (self.outcomes, "outcomes_over_time")):  # fmt: skip
+            ax.set_title(text(title, language), fontsize=10, pad=3)
+            ax.tick_params(labelsize=9)
+        self.forms.set_ylabel(text("ties", language), fontsize=9)
+        self.outcomes.set_xlabel(text("week", language), fontsize=9, labelpad=1)
         self.trust.set_ylim(0, 1)
-        self.trust.set_title(text("trust_over_time", language), fontsize=10)
-        (self.trust_line,) = self.trust.plot([], [], color="#333333")
-        self.outcome_lines = [
-            self.outcomes.plot([], [], label=text(name, language))[0] for name in OUTCOMES
-        ]
-        self.outcomes.set_title(text("outcomes_over_time", language), fontsize=10)
-        self.outcomes.legend(loc="upper left", fontsize=7, frameon=False)
-        self.outcomes.set_xlabel(text("week", language))
-        self._replaced: list = []
+        self.lines: dict[tuple[int, str], Line2D] = {}
+        for run, style in enumerate(RUN_STYLES):
+            for form in FORMS:
+                self._line(run, f"ties_{form.id}", self.forms, form.colour, style)
+            self._line(run, "mean_trust", self.trust, "#333333", style)
+            for name, colour in zip(OUTCOMES, OUTCOME_COLOURS, strict=True):
+                self._line(run, name, self.outcomes, colour, style,
+                           label=text(name, language) if run == 0 else None)  # fmt: skip
+        self.outcomes.legend(loc="upper left", fontsize=7.5, frameon=False, ncol=2,
+                             handlelength=1.0, columnspacing=0.6, labelspacing=0.2)  # fmt: skip
+        self._background = None
+        self._background_key: tuple | None = None
+        self._marks: list = []
 
-    def draw(self, model: CentreModel) -> Figure:
-        """The figure showing ``model`` now."""
-        for artist in self._replaced:
+    def _line(self, run, measure, ax, colour, style, label=None) -> None:
+        (line,) = ax.plot([], [], color=colour, linestyle=style, linewidth=1.8, label=label,
+                          animated=True)  # fmt: skip
+        self.lines[run, measure] = line
+
+    def _draw_background(self, key: tuple, model: CentreModel) -> None:
+        horizon, forms_top, outcomes_top = key[:3]
+        self.forms.set_xlim(0, horizon)
+        self.forms.set_ylim(0, forms_top)
+        self.outcomes.set_ylim(0, outcomes_top)
+        for artist in self._marks:
             artist.remove()
-        frame = _weekly(model)
-        x = np.arange(len(frame))
-        self._replaced = _stack_forms(self.forms, model)
-        self.forms.relim()
-        self.forms.autoscale_view(scalex=False)
-        self.trust_line.set_data(x, frame["mean_trust"].to_numpy(dtype=float))
-        for line, name in zip(self.outcome_lines, OUTCOMES, strict=True):
-            line.set_data(x, np.cumsum(frame[name].to_numpy(dtype=float)))
-        self.outcomes.relim()
-        self.outcomes.autoscale_view(scalex=False)
-        self._replaced += _mark_interventions(
-            [self.forms, self.trust, self.outcomes], model, self.language,
-            label_axis=self.forms,
+        self._marks = _mark_interventions(
+            [self.forms, self.trust, self.outcomes], model, self.language, label_axis=self.forms,
+            fontsize=9,
         )  # fmt: skip
-        return self.figure
+        self.canvas.draw()  # every artist but the animated lines
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._background_key = key
 
+    def update(self, runs: list[CentreModel]) -> None:
+        """Show ``runs`` (one model, or the untouched twin and the one with interventions)."""
+        frames = [_weekly(model) for model in runs]
+        weeks = max(len(frame) for frame in frames)
+        ties = [f"ties_{form.id}" for form in FORMS]
+        cumulative = [{name: np.cumsum(frame[name].to_numpy(dtype=float)) for name in OUTCOMES}
+                      for frame in frames]  # fmt: skip
+        key = (
+            HORIZON * max(1, math.ceil((weeks - 1) / HORIZON)),
+            _nice_ceiling(1.05 * max(frame[ties].to_numpy(dtype=float).max() for frame in frames)),
+            _nice_ceiling(1.05 * max(c[name].max() for c in cumulative for name in OUTCOMES)),
+            tuple(runs[-1].interventions),
+        )
+        if key != self._background_key:
+            self._draw_background(key, runs[-1])
+        self.canvas.restore_region(self._background)
+        for run, (frame, totals) in enumerate(zip(frames, cumulative, strict=True)):
+            x = np.arange(len(frame))
+            for measure in (*ties, "mean_trust"):
+                self._show(run, measure, x, frame[measure].to_numpy(dtype=float))
+            for name in OUTCOMES:
+                self._show(run, name, x, totals[name])
+
+    def _show(self, run: int, measure: str, x: np.ndarray, y: np.ndarray) -> None:
+        line = self.lines[run, measure]
+        line.set_data(x, y)
+        line.axes.draw_artist(line)
+
+    def png(self, runs: list[CentreModel]) -> bytes:
+        """The timeline of ``runs`` as PNG bytes."""
+        self.update(runs)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
+                                 "RGBA", 0, 1)  # fmt: skip
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
 
 def timeline_figure(model: CentreModel, language: str = "da") -> Figure:
     """A fresh figure of forms over time, mean trust and outcomes (see :class:`Timeline`)."""
-    return Timeline(language).draw(model)
+    timeline = Timeline(language)
+    timeline.png(_runs(model))
+    return timeline.figure
 
 
 def network_figure(model: CentreModel, language: str = "da") -> Figure:
-    """A fresh figure of the centre's network now, on the model's fixed layout."""
-    return NetworkDrawing(language).draw(model)
+    """A fresh figure of the centre's network now, on the model's fixed layout (export)."""
+    fig = Figure(figsize=(7.4, 5.6), dpi=90)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.94, bottom=0.01)
+    draw_network(fig.subplots(), model, language)
+    return fig
 
 
-_drawings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def _runs(model: CentreModel) -> list[CentreModel]:
+    """The untouched twin and ``model`` for a paired run, else ``model`` alone."""
+    return model.runs() if hasattr(model, "runs") else [model]
 
 
-def _reused(model: CentreModel, drawing: type, language: str):
-    per_model = _drawings.setdefault(model, {})
-    key = (drawing, language)
-    if key not in per_model:
-        per_model[key] = drawing(language)
-    return per_model[key]
-
-
-def network_png(model: CentreModel, language: str = "da") -> bytes:
-    """The network as PNG, reusing one :class:`NetworkDrawing` per model and language."""
-    return png_bytes(_reused(model, NetworkDrawing, language).draw(model))
+_timelines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def timeline_png(model: CentreModel, language: str = "da") -> bytes:
     """The timeline as PNG, reusing one :class:`Timeline` per model and language."""
-    return png_bytes(_reused(model, Timeline, language).draw(model))
+    per_model = _timelines.setdefault(model, {})
+    if language not in per_model:
+        per_model[language] = Timeline(language)
+    return per_model[language].png(_runs(model))
 
 
 def export_frame_figure(model: CentreModel, language: str = "da", weeks: int | None = None):
@@ -345,15 +317,12 @@ def png_bytes(fig: Figure) -> bytes:
 
 def rgb_array(fig: Figure) -> np.ndarray:
     """The figure as an ``height × width × 3`` uint8 array (an animation frame)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
 __all__ = [
-    "KIND_COLOUR", "FixedLayout", "NetworkDrawing", "Timeline", "draw_forms", "draw_network",
-    "export_frame_figure", "layout_of", "network_figure", "network_png", "png_bytes",
-    "rgb_array", "timeline_figure", "timeline_png",
+    "KIND_COLOUR", "Timeline", "draw_forms", "draw_network", "export_frame_figure",
+    "layout_of", "network_figure", "png_bytes", "rgb_array", "timeline_figure", "timeline_png",
 ]  # fmt: skip

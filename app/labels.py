@@ -19,6 +19,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "coordinator": ("Tovholder", "Coordinator"),
     "coordinator_on": ("aktiv", "active"),
     "coordinator_off": ("stoppet", "stopped"),
+    "coordinator_none": ("ingen", "none"),
+    "start_coordinator": ("Start en tovholder", "Start a coordinator"),
+    "trust": ("tillid", "trust"),
+    "seed": ("frø", "seed"),
+    "untouched": ("Uden indgreb", "Untouched"),
+    "with_interventions": ("Med indgreb", "With interventions"),
+    "twins_note": (
+        "Tvillinger: samme center og samme tilfældige tal. Knapperne virker kun på højre "
+        "tvilling; fuld linje = uden indgreb, stiplet = med indgreb.",
+        "Twins: the same centre on the same random numbers. The buttons act on the right "
+        "twin only; solid line = untouched, dashed = with interventions.",
+    ),
+    "hover_note": ("musen over en prik viser navnet", "hover over a dot for its name"),
+    "preset_drivers_used": ("centrets egne drivere", "the centre's own drivers"),
+    "sidebar_drivers_used": ("sidepanelets drivere", "the sidebar's drivers"),
+    "param_centre": ("Center", "Centre"),
+    "param_preset": ("Centrets egne drivere", "The centre's own drivers"),
+    "param_co_location": ("Samlokalisering", "Co-location"),
+    "param_coordinator": ("Tovholder fra start", "Coordinator from the start"),
+    "param_leadership": ("Ledelsesopbakning", "Leadership support"),
+    "param_core_load": ("Kerneopgavepres", "Core-task load"),
+    "param_seed": ("Frø (seed)", "Seed"),
+    "param_twins": ("Tvillinger (med og uden indgreb)", "Twins (with and without interventions)"),
     "centre": ("Center", "Centre"),
     "drivers": ("Drivere", "Drivers"),
     "co_location": ("samlokalisering", "co-location"),
@@ -30,7 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cut_funding": ("Projektmidlerne stopper", "Cut project funding"),
     "new_actor": ("En ny aktør kommer til", "A new actor arrives"),
     "new_actor_kind": ("Ny aktørs type", "Kind of the new actor"),
-    "leadership_drops": ("Ledelsesopbakningen falder", "Leadership support drops"),
+    "leadership_drops": ("Ledelsesopbakningen falder til", "Leadership support drops to"),
     "leadership_to": ("Ny ledelsesopbakning", "New leadership support"),
     "history": ("Indgreb", "Interventions"),
     "no_interventions": ("Ingen indgreb endnu", "No interventions yet"),
@@ -52,8 +75,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ties are coloured by form and thicker the deeper the form.",
     ),
     "reset_note": (
-        "Skyderne under 'Model Parameters' gælder fra næste Reset.",
-        "The sliders under 'Model Parameters' apply from the next Reset.",
+        "Sidepanelets valg (center, drivere, frø, tvillinger) gælder først efter RESET.",
+        "The sidebar's choices (centre, drivers, seed, twins) apply only after RESET.",
     ),
 }
 
@@ -71,7 +94,12 @@ def kind_label(kind: ActorKind, language: str) -> str:
 
 _NOTES_DA = (
     ("coordinator stops", "tovholderen stopper"),
+    ("coordinator cannot start: nobody to hold the role",
+     "tovholderen kan ikke starte: ingen kan have rollen"),
     ("coordinator starts", "tovholderen starter"),
+    ("coordination handed over to", "tovholderrollen gives videre til"),
+    ("its last volunteers stopped", "de sidste frivillige er stoppet"),
+    ("holds the role", "har rollen"),
     ("forum founded", "forum oprettes"),
     ("forum dissolved", "forum nedlægges"),
     ("project funding ends", "projektmidlerne stopper"),

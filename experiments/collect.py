@@ -31,7 +31,8 @@ from .sweep import ERROR_FILE
 
 NOT_SWEPT = {"sweep.name", "launcher"}  # how a sweep was named or launched, not what it varies
 FINAL_MEASURES = (
-    *(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs", "mean_trust", "mean_familiarity",
+    *(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs",
+    "mean_trust", "mean_familiarity",
     "n_actors", "coordinator_active", "forum_active",
 )  # fmt: skip
 TOTAL_MEASURES = ("referrals", "resources_shared", "joint_offers", "new_initiatives",

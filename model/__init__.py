@@ -8,7 +8,7 @@ from .kinds import ActorKind
 from .params import ModelParams
 from .validation import InputError
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Actor", "ActorGroup", "ActorKind", "CentreModel", "CentreSpec", "Drivers", "FORMS",

@@ -105,7 +105,8 @@ class ActorGroup:
             or not 1 <= self.enthusiasts <= 50
         ):  # fmt: skip
             raise InputError("enthusiasts", self.enthusiasts, "a whole number from 1 to 50 or null")
-        if self.organisation is not None and (not isinstance(self.organisation, str) or not self.organisation):
+        organisation = self.organisation
+        if organisation is not None and (not isinstance(organisation, str) or not organisation):
             raise InputError("organisation", self.organisation, "a non-empty name or null")
 
     @property

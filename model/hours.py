@@ -102,9 +102,9 @@ def enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju) -
     most first (``priority``: familiar, trusted, nearby; a form's worth is taken to grow
     with its cost, so value per hour is the partner's priority; within one pair the
     shallower form is kept first), and every commitment beyond either partner's hours is
-    dropped; repeated until everyone fits. Core-task pressure thus takes the binding forms first, as their allocated hours
-    shrink below what one of them costs (*Del 3*), and partners are kept among the
-    familiar and nearest (*Del 1, Aalborg Øst*).
+    dropped; repeated until everyone fits. Under core-task pressure a binding form goes
+    once the allocated hours shrink below what it costs (*Del 3*), and partners are kept
+    among the familiar and nearest (*Del 1, Aalborg Øst*).
     """
     held = held.copy()
     binding = np.array(BINDING)

@@ -141,7 +141,8 @@ def realise_outcomes_reference(pairs, actors, week, params, u) -> Outcomes:
         i, j = p.iu[k], p.ju[k]
         anchored = a.permanent[i] or a.permanent[j]
         if p.held[Form.ALIGNMENT, k]:
-            out["referral"][k] = u["referral"][k] < params.referral_rate * min(p.shared_targets[k], 3) * overview
+            chance = params.referral_rate * min(p.shared_targets[k], 3) * overview
+            out["referral"][k] = u["referral"][k] < chance
         if p.held[Form.RESOURCE_EXCHANGE, k] and u["exchange"][k] < params.exchange_rate:
             excess = max(crowd[i] - capacity, 0.0) + max(crowd[j] - capacity, 0.0)
             ok = params.exchange_success * (0.5 + 0.5 * p.familiarity[k]) / (
@@ -155,7 +156,8 @@ def realise_outcomes_reference(pairs, actors, week, params, u) -> Outcomes:
             out["joint_offer" if won else "joint_failure"][k] = True
         if p.held[Form.CO_CREATION, k] and u["cocreation_done"][k] < 1.0 / params.cocreation_weeks:
             chance = (params.cocreation_success + params.trust_weight * (p.trust[k] - 0.6)
-                      + params.experience_weight * (0.5 * (a.cocreation_experience[i] + a.cocreation_experience[j]))
+                      + params.experience_weight
+                      * (0.5 * (a.cocreation_experience[i] + a.cocreation_experience[j]))
                       + params.anchoring_bonus * anchored)  # fmt: skip
             won = u["cocreation_ok"][k] < min(max(chance, 0.05), 0.95)
             out["cocreation_success" if won else "cocreation_failure"][k] = True

@@ -78,7 +78,8 @@ def build_understanding(pairs, at_forum, week, params: ModelParams) -> np.ndarra
     h = pairs.held
     learning = week.present & (h[Form.ALIGNMENT] | h[Form.JOINT_ACTION] | h[Form.CO_CREATION] | at_forum)
     u = pairs.understanding
-    return np.where(learning, u + params.understanding_gain * (1.0 - u), u * (1.0 - params.understanding_decay))
+    grown = u + params.understanding_gain * (1.0 - u)
+    return np.where(learning, grown, u * (1.0 - params.understanding_decay))
 
 
 def build_understanding_reference(pairs, at_forum, week, params):

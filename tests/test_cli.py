@@ -40,7 +40,7 @@ def test_run_writes_the_documented_files_and_columns(small_run):
         assert column in actors.columns
     assert len(actors) == 2 * 18  # housing_area has 18 actors
     ties = pd.read_parquet(out / "ties.parquet")
-    assert list(ties.columns)[:6] == ["seed", "source", "target", "form", "trust", "weeks_in_form"]
+    assert list(ties.columns)[:7] == ["seed", "source", "target", "form", "deepest", "trust", "weeks_in_form"]
     assert set(ties["form"]) <= {"knowledge_sharing", "alignment", "resource_exchange",
                                  "joint_action", "co_creation"}  # fmt: skip
     last = ts[ts["step"] == 30].set_index("seed")["ties_total"]

@@ -40,7 +40,7 @@ def test_example_roster_names_days_and_relations():
     assert by_name["lektiecafe"].presence == ["mon_afternoon", "mon_evening",
                                               "wed_afternoon", "wed_evening"]  # fmt: skip
     leader, worker = by_name["biblioteksleder"], by_name["boligsocial_medarbejder"]
-    assert leader.partners()[worker.row] == Form.JOINT_ACTION
+    assert leader.partners()[worker.row] == {Form.JOINT_ACTION}
     assert model.stats["ties_total"] == len(run.centre.relations) == 3
     assert by_name["biblioteksudvikler"].funding_end_week == 104
     assert by_name["cafe"].co_located and not by_name["lektiecafe"].co_located

@@ -25,7 +25,7 @@ from model.hours import (
     reach_factor,
 )
 from model.kinds import ActorKind
-from model.outcomes import realise_outcomes
+from model.outcomes import OUTCOME_DRAWS, realise_outcomes
 from model.relations import build_understanding, fade_relations, update_trust
 from model.transitions import eligible_forms, hours_allow, update_palette, uptake_chance
 from model.volunteers import vary_volunteer_hours, volunteer_turnover
@@ -150,7 +150,8 @@ def test_hours_follow_core_load_leadership_expiry_and_enthusiasts():
     assert budget[4] == pytest.approx(3 * 20.0)  # three enthusiasts
     gone, _ = allocate_collaboration_hours(actors_of(5, active=False), P)
     assert not gone.any()
-    assert deep_form_mandate(np.ones(2), np.array([False, True]), P)[1] == pytest.approx(P.expiry_mandate_factor)
+    mandate = deep_form_mandate(np.ones(2), np.array([False, True]), P)
+    assert mandate[1] == pytest.approx(P.expiry_mandate_factor)
 
 
 def test_volunteer_hours_vary_and_paid_hours_do_not():
@@ -292,7 +293,8 @@ def test_a_pair_takes_up_and_drops_each_form_on_its_own():
     assert new[Form.RESOURCE_EXCHANGE].all() and new[Form.CO_CREATION].all()
     assert not new[Form.JOINT_ACTION].any()  # no hours
     assert new[Form.ALIGNMENT, 0] and not new[Form.ALIGNMENT, 1]  # lost its conditions
-    gone = update_palette(pairs, enter, stay, chance, hours_ok, week_of(2, 4, present=np.zeros(2, bool)), P, u)
+    away = week_of(2, 4, present=np.zeros(2, bool))
+    gone = update_palette(pairs, enter, stay, chance, hours_ok, away, P, u)
     assert not gone.any()
 
 
@@ -317,8 +319,7 @@ def _outcomes(form, n=4000, trust=0.7, crowd_pairs=0, cc_weeks=0, seed=0, bookin
     pairs = pairs_of(m, iu=iu, ju=ju, familiarity=0.6, trust=trust, shared_targets=2,
                      cocreation_weeks=cc_weeks, held=held)  # fmt: skip
     n_actors = 2 * n + crowd_pairs
-    u = {name: rng.random(m) for name in ("referral", "exchange", "exchange_ok", "joint_done",
-                                          "joint_ok", "cocreation_done", "cocreation_ok", "novel")}  # fmt: skip
+    u = {name: rng.random(m) for name in OUTCOME_DRAWS}
     return realise_outcomes(pairs, actors_of(n_actors, cocreation_experience=0.3),
                             week_of(m, n_actors, booking=booking), P, u)  # fmt: skip
 
@@ -340,8 +341,7 @@ def test_every_held_form_yields_its_own_outcomes():
     held = np.zeros((6, n), bool)
     held[[Form.ALIGNMENT, Form.RESOURCE_EXCHANGE, Form.JOINT_ACTION]] = True
     pairs = pairs_of(n, held=held, shared_targets=2)
-    u = {name: rng.random(n) for name in ("referral", "exchange", "exchange_ok", "joint_done",
-                                          "joint_ok", "cocreation_done", "cocreation_ok", "novel")}  # fmt: skip
+    u = {name: rng.random(n) for name in OUTCOME_DRAWS}
     out = realise_outcomes(pairs, actors_of(2 * n), week_of(n, 2 * n, overview=1.0), P, u)
     assert out.referral.mean() == pytest.approx(2 * P.referral_rate, abs=0.02)
     assert (out.exchange_success | out.exchange_failure).mean() == pytest.approx(P.exchange_rate, abs=0.02)
@@ -367,7 +367,8 @@ def test_a_failure_costs_more_trust_than_a_success_earns():
     after = update_trust(pairs, np.zeros(2, bool), np.array([1, 0]), np.array([0, 1]), P)
     gain, loss = after[0] - 0.5, 0.5 - after[1]
     assert loss > gain > 0
-    extreme = update_trust(pairs_of(2, trust=np.array([0.0, 1.0])), np.ones(2, bool), np.ones(2), np.zeros(2), P)
+    edges = pairs_of(2, trust=np.array([0.0, 1.0]))
+    extreme = update_trust(edges, np.ones(2, bool), np.ones(2), np.zeros(2), P)
     assert np.all((extreme >= 0) & (extreme <= 1))
 
 

@@ -40,13 +40,13 @@ def test_effects_table(report_dir):
     effects = pd.read_csv(report_dir / "effects.csv")
     # 80 weeks and a change in week 52: only the 6-month horizon (week 78) fits.
     assert set(effects["weeks_after"]) == {26} and set(effects["week"]) == {78}
-    total = effects.set_index("measure").loc["ties_total"]
+    total = effects.set_index("measure").loc["ties_any"]
     assert total["ci_low"] <= total["difference"] <= total["ci_high"]
     assert total["difference"] < 0  # health with its coordinator stopped: fewer ties
     assert total["seeds"] == 3
     series = pd.read_parquet(report_dir / "timeseries.parquet")
     before = series[series["step"] < 52].pivot_table(index=["seed", "step"], columns="arm",
-                                                     values="ties_total")  # fmt: skip
+                                                     values="ties_any")  # fmt: skip
     # Same seeds: the two arms are identical until the intervention week.
     assert (before["scenario"] == before["baseline"]).all()
 
