@@ -13,6 +13,10 @@
 set -euo pipefail
 
 NODE="$(hostname -s)"
+# The address the daemons talk on and bind to: the one the short hostname resolves to
+# (127.0.0.1 in these containers), else loopback.
+ADDR="$(getent ahostsv4 "$NODE" | awk 'NR == 1 {print $1}')"
+ADDR="${ADDR:-127.0.0.1}"
 CPUS="${SLURM_UP_CPUS:-$(nproc)}"
 CONF=/etc/slurm/slurm.conf
 LOG=/var/log/slurm
@@ -53,11 +57,11 @@ NEW_CONF="$(mktemp)"
 cat >"$NEW_CONF" <<EOF
 # Written by .ci/slurm-up.sh: a one-node test cluster on this host.
 ClusterName=medborgersim
-SlurmctldHost=$NODE
+SlurmctldHost=$NODE($ADDR)
 SlurmUser=slurm
 SlurmctldPort=6817
 SlurmdPort=6818
-# Bind to the address $NODE resolves to, not every interface.
+# Bind to $ADDR (what $NODE resolves to), not to every interface.
 CommunicationParameters=NoCtldInAddrAny,NoInAddrAny
 AuthType=auth/munge
 StateSaveLocation=/var/spool/slurmctld
@@ -80,7 +84,7 @@ ReturnToService=2
 MailProg=/bin/true
 # Keep finished jobs visible to squeue/scontrol for a while (there is no sacct database).
 MinJobAge=600
-NodeName=$NODE CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
+NodeName=$NODE NodeAddr=$ADDR CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
 PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 EOF
 if ! cmp -s "$NEW_CONF" "$CONF"; then
@@ -92,7 +96,8 @@ fi
 rm -f "$NEW_CONF"
 
 running() {  # running <name>: the pid file names a live process
-  [[ -s "$PIDS/$1.pid" ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null
+  local pid
+  pid="$(cat "$PIDS/$1.pid" 2>/dev/null)" && [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null
 }
 
 # 3. Munge: a key (the Debian package makes one; make it if missing), then the daemon.
@@ -114,7 +119,7 @@ fi
 if [[ $CONF_CHANGED == 1 ]]; then
   for daemon in slurmd slurmctld; do
     if running "$daemon"; then
-      kill "$(cat "$PIDS/$daemon.pid")"
+      kill "$(cat "$PIDS/$daemon.pid")" 2>/dev/null || true
       for _ in $(seq 50); do running "$daemon" || break; sleep 0.2; done
     fi
   done
