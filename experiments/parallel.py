@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from collections.abc import Callable
 
 import pandas as pd
@@ -23,14 +22,6 @@ from .simulate import RunResult, simulate
 MIN_PARALLEL_WEEKS = 2_000
 
 
-def available_cores() -> int:
-    """Cores this process may use (its CPU affinity, so a Slurm or cgroup limit counts)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS
-        return os.cpu_count() or 1
-
-
 def simulate_many(runs: list[RunConfig], n_jobs: int | None = None,
                   progress: Callable[[int], None] | None = None) -> list[RunResult]:  # fmt: skip
     """:func:`simulate` each run, in parallel where it pays; results as if run one by one.
@@ -38,13 +29,14 @@ def simulate_many(runs: list[RunConfig], n_jobs: int | None = None,
     ``n_jobs``: worker processes (None: every available core). ``progress`` is called with
     the number of seeds each time some finish.
     """
-    workers = available_cores() if n_jobs is None else n_jobs
+    from joblib import Parallel, cpu_count, delayed
+
+    # cpu_count: the cores this process may use (affinity, cgroup quota: a Slurm job's share)
+    workers = cpu_count() if n_jobs is None else n_jobs
     weeks = sum(run.replicates * run.steps for run in runs)
     if workers <= 1 or weeks < MIN_PARALLEL_WEEKS:
         each = (lambda _seed: progress(1)) if progress is not None else None
         return [simulate(run, progress=each) for run in runs]
-
-    from joblib import Parallel, delayed
 
     chunks = [(i, chunk) for i, run in enumerate(runs) for chunk in split(run, workers)]
     parts: list[list[RunResult]] = [[] for _ in runs]
