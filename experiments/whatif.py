@@ -29,7 +29,8 @@ from model import InputError
 from .cli import compose_run, fail
 from .config import RunConfig
 from .outputs import write_atomic, write_csv, write_parquet, write_text
-from .simulate import RunResult, simulate
+from .parallel import simulate_many
+from .simulate import RunResult
 
 DEFAULT_REPLICATES = 30
 USAGE = __doc__.split("\n\n")[1]
@@ -138,15 +139,15 @@ def _network_panels(request: WhatIf, scenario: RunResult, baseline: RunResult):
     ]
 
 
-def run_whatif(request: WhatIf, show_progress: bool = True) -> Path:
-    """Simulate both arms, build the report and write its files into ``request.out``."""
+def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None = None) -> Path:
+    """Simulate both arms (on ``n_jobs`` cores, None: all), build the report and write its
+    files into ``request.out``."""
     logging.getLogger("mesa").setLevel(logging.WARNING)
     n = request.scenario.replicates
     bar = tqdm(total=2 * n, desc="kørsler / runs", unit="run", file=sys.stderr,
                disable=not show_progress)  # fmt: skip
-    results = {}
-    for arm, run in (("scenario", request.scenario), ("baseline", request.baseline)):
-        results[arm] = simulate(run, progress=lambda _seed: bar.update())
+    arms = {"scenario": request.scenario, "baseline": request.baseline}
+    results = dict(zip(arms, simulate_many(list(arms.values()), n_jobs, bar.update), strict=True))
     bar.close()
     seeds = list(range(request.scenario.seed, request.scenario.seed + n))
     report = build_report(
