@@ -46,7 +46,7 @@ def check_folder_name(key: str, value: Any) -> str:
 
 def folder_name(text: str) -> str:
     """A usable folder name made from free text (e.g. a CSV roster's file name)."""
-    name = re.sub(r"[^\w .,()&+-]", "_", text).strip()[:MAX_NAME].strip()
+    name = re.sub(r"[^\w .,()&+-]", "_", text).lstrip(" .,()&+-")[:MAX_NAME].strip()
     return name if name and _NAME.fullmatch(name) else "roster"
 
 

@@ -47,6 +47,9 @@ SEPARATORS = (",", ";", "\t")
 #: Encodings tried in turn: UTF-8 (with or without Excel's byte-order mark), then
 #: Windows-1252, which Excel on Danish Windows uses for "CSV (semikolonsepareret)".
 ENCODINGS = ("utf-8-sig", "cp1252")
+#: Danish day names (and their short forms) as a planner may write them.
+_DANISH_DAYS = {"man": "mon", "mandag": "mon", "tir": "tue", "tirsdag": "tue", "ons": "wed",
+                "onsdag": "wed", "tor": "thu", "torsdag": "thu", "fre": "fri", "fredag": "fri"}  # fmt: skip
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+,\d+\s*")
 
 
@@ -290,6 +293,8 @@ def _list(value: Any, universe, key: str) -> list[str]:
     else:
         raise InputError(key, value, "a list of " + ", ".join(universe))
     items = [item.strip().lower() for item in items]
+    if universe is DAYS:
+        items = [_DANISH_DAYS.get(item, item) for item in items]
     for item in items:
         if item not in universe:
             raise InputError(key, item, "one of " + ", ".join(universe))
