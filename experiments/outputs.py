@@ -47,20 +47,24 @@ def remove_leftovers(folder: Path, pattern: str = ".*.tmp") -> list[Path]:
     for tmp in Path(folder).glob(pattern):
         owner = tmp.name.removesuffix(".tmp").rsplit(".", 2)
         host, _, pid = owner[-2].rpartition("-") if len(owner) == 3 else ("", "", "")
-        if host == _HOST and pid.isdigit() and not _alive(int(pid)):
+        if host == _HOST and pid.isdigit() and not process_alive(int(pid)):
             tmp.unlink(missing_ok=True)
             removed.append(tmp)
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True if process ``pid`` runs on this host (a killed one not yet reaped does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # Linux: a zombie has exited but still answers signal 0
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def stop_cleanly_on_sigterm() -> None:

@@ -32,6 +32,7 @@ import json
 import math
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -45,7 +46,7 @@ from omegaconf import DictConfig, OmegaConf
 
 import model
 
-from .outputs import write_json, write_text
+from .outputs import process_alive, write_json, write_text
 
 STATE = ".sweep"
 ERROR_FILE = "error.txt"
@@ -149,19 +150,23 @@ def watch_launcher() -> None:
     """In a worker process: exit as soon as the launching process is gone.
 
     A killed launcher (``kill``, a closed terminal) otherwise leaves its joblib workers
-    simulating on, unseen. Only a direct child of the launcher watches; the launcher's
-    own process (basic launcher) and Slurm jobs on other nodes do not.
+    simulating on, unseen. Called when this module is imported in a worker (before Hydra
+    sets up the job) and again when the job starts. The launcher's own process (basic
+    launcher) and jobs on other hosts (Slurm) do not watch.
     """
     global _WATCHING
-    launcher = os.environ.get(LAUNCHER_PID, "")
-    if _WATCHING or not launcher.isdigit() or int(launcher) == os.getpid():
+    host, _, pid = os.environ.get(LAUNCHER_PID, "").rpartition(":")
+    if _WATCHING or host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
         return
-    if os.getppid() != int(launcher):
-        return
+    launcher = int(pid)
+    if os.getppid() != launcher:
+        if not process_alive(launcher):  # it died before this worker got here
+            os._exit(1)
+        return  # started by some other process of this host, e.g. submitit's own
     _WATCHING = True
 
     def watch() -> None:
-        while os.getppid() == int(launcher):
+        while os.getppid() == launcher:
             time.sleep(0.2)
         os._exit(1)  # the launcher died: no one will read what this worker makes
 
@@ -243,7 +248,7 @@ class SweepReport(Callback):
         sweep_dir = Path(str(config.hydra.sweep.dir))
         lock_folder(sweep_dir)  # before touching the progress of a sweep that may be running
         SEEN_FAILURES.clear()
-        os.environ[LAUNCHER_PID] = str(os.getpid())  # workers started from now on watch us
+        os.environ[LAUNCHER_PID] = f"{socket.gethostname()}:{os.getpid()}"  # workers watch it
         shutil.rmtree(sweep_dir / STATE / "progress", ignore_errors=True)  # older sessions
         session = {
             "id": f"{time.time_ns()}",
@@ -347,3 +352,6 @@ def _eta(seconds: float) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+watch_launcher()  # in a worker, from the moment it loads this module
