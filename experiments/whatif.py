@@ -29,7 +29,14 @@ from model import InputError
 from .cli import compose_run, fail
 from .config import RunConfig
 from .guards import check_writable
-from .outputs import stop_cleanly_on_sigterm, write_atomic, write_csv, write_parquet, write_text
+from .outputs import (
+    remove_leftovers,
+    stop_cleanly_on_sigterm,
+    write_atomic,
+    write_csv,
+    write_parquet,
+    write_text,
+)
 from .simulate import RunResult, simulate
 
 DEFAULT_REPLICATES = 30
@@ -144,6 +151,8 @@ def _network_panels(request: WhatIf, scenario: RunResult, baseline: RunResult):
 def run_whatif(request: WhatIf, show_progress: bool = True) -> Path:
     """Simulate both arms, build the report and write its files into ``request.out``."""
     logging.getLogger("mesa").setLevel(logging.WARNING)
+    for folder in (request.out, request.out / "figures"):  # files of a report killed mid-write
+        remove_leftovers(folder)
     n = request.scenario.replicates
     bar = tqdm(total=2 * n, desc="kørsler / runs", unit="run", file=sys.stderr,
                disable=not show_progress)  # fmt: skip
