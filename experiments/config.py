@@ -111,7 +111,7 @@ def validate(run: RunConfig) -> None:
         value = getattr(run, key)
         minimum = 0 if key == "seed" else 1
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            raise InputError(key, value, f"a whole number from {minimum} to {maximum}")
+            raise InputError(key, value, f"a whole number >= {minimum} and <= {maximum}")
     if run.seed + run.replicates - 1 > INT64_MAX:  # every seed is stored as int64
         raise InputError("seed", run.seed, f"a whole number up to {INT64_MAX} - replicates + 1")
     check_numbers("", run)
