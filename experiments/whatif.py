@@ -28,7 +28,15 @@ from model import InputError
 
 from .cli import compose_run, fail
 from .config import RunConfig
-from .outputs import write_atomic, write_csv, write_parquet, write_text
+from .guards import check_writable
+from .outputs import (
+    remove_leftovers,
+    stop_cleanly_on_sigterm,
+    write_atomic,
+    write_csv,
+    write_parquet,
+    write_text,
+)
 from .parallel import simulate_many
 from .simulate import RunResult
 
@@ -69,6 +77,9 @@ def prepare(argv: list[str]) -> WhatIf:
     if not any(a.lstrip("+").startswith("replicates=") for a in overrides):
         overrides.append(f"replicates={DEFAULT_REPLICATES}")
     scenario = compose_run(overrides)
+    if scenario.replicates < 2:  # one seed has no spread, so no interval to report
+        raise InputError("replicates", scenario.replicates, "at least 2 seeds (a 95 % interval "
+                         f"needs two or more; the default is {DEFAULT_REPLICATES})")  # fmt: skip
     if scenario.scenario.name == "baseline":
         raise InputError("scenario", "baseline", "a scenario to compare with the baseline, e.g. "
                          "coordinator_stops, funding_expires, dispersed")  # fmt: skip
@@ -82,8 +93,7 @@ def prepare(argv: list[str]) -> WhatIf:
     scenario = dataclasses.replace(scenario, network_weeks=weeks)
     baseline = dataclasses.replace(baseline, network_weeks=weeks)
     out = out or Path("reports") / f"{scenario.centre.name}_{scenario.scenario.name}"
-    if out.exists() and not out.is_dir():
-        raise InputError("out", str(out), "a folder (this path is a file)")
+    check_writable("out", out)  # before both arms run, not after
     return WhatIf(scenario, baseline, week, out)
 
 
@@ -143,6 +153,8 @@ def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None =
     """Simulate both arms (on ``n_jobs`` cores, None: all), build the report and write its
     files into ``request.out``."""
     logging.getLogger("mesa").setLevel(logging.WARNING)
+    for folder in (request.out, request.out / "figures"):  # files of a report killed mid-write
+        remove_leftovers(folder)
     n = request.scenario.replicates
     bar = tqdm(total=2 * n, desc="kørsler / runs", unit="run", file=sys.stderr,
                disable=not show_progress)  # fmt: skip
@@ -185,6 +197,7 @@ def main(argv: list[str] | None = None) -> None:
         request = prepare(argv)
     except InputError as err:
         fail(err)
+    stop_cleanly_on_sigterm()
     started = time.perf_counter()
     out = run_whatif(request)
     seconds = time.perf_counter() - started
