@@ -8,7 +8,6 @@ names the key, the value and what is allowed — before any folder or file is wr
 
 from __future__ import annotations
 
-import re
 import sys
 import typing
 from dataclasses import fields, is_dataclass
@@ -21,6 +20,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from model import InputError
 
 from .config import RunConfig, to_run_config
+from .guards import check_writable
 from .roster import is_roster_path, load_roster
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -29,6 +29,17 @@ GROUPS = ("centre", "scenario", "launcher")
 _SKIP_PRECHECK = {
     "--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--shell-completion", "-sc",
 }  # fmt: skip
+#: Hydra flags followed by a value of their own (not a key=value override).
+_FLAGS_WITH_VALUE = {
+    "--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--package", "-p",
+    "--experimental-rerun",
+}  # fmt: skip
+#: Hydra's own settings the precheck understands; others are left to Hydra.
+N_JOBS_ALLOWED = "a whole number >= 1, or -1 for every core"
+#: A job's folder is named by its overrides; most file systems allow 255 bytes.
+MAX_FOLDER_BYTES = 255
+#: Longest value shown in an error line (a huge or expanded value would flood the terminal).
+MAX_SHOWN = 200
 
 
 def presets(group: str) -> list[str]:
@@ -47,10 +58,15 @@ def user_overrides(argv: list[str]) -> list[str]:
 def expand(overrides: list[str]) -> list[list[str]]:
     """Override lists to check: the first value of every sweep, then each other value alone."""
     parser = OverridesParser.create()
-    try:
-        parsed = parser.parse_overrides(overrides)
-    except Exception as err:  # Hydra's grammar error: say which argument
-        raise InputError("override", " ".join(overrides), f"key=value arguments ({err})") from None
+    parsed = []
+    for override in overrides:  # one at a time, so the error names the argument
+        try:
+            parsed += parser.parse_overrides([override])
+        except Exception:  # Hydra's grammar error is a multi-line dump: say it in one line
+            key, _, value = override.partition("=")
+            raise InputError(key, value, "a value Hydra can read: key=1, key=text, key=[1,2] for "
+                             "a list, key=a,b for a sweep (with -m); quote text with special "
+                             "characters, e.g. 'key=\"a b\"'") from None  # fmt: skip
     choices: list[list[str]] = []
     for item in parsed:
         key = item.get_key_element()
@@ -77,16 +93,31 @@ def roster_overrides(overrides: list[str]) -> list[str]:
     result = []
     for override in overrides:
         key, _, value = override.partition("=")
-        if key.lstrip("+") == "centre" and is_roster_path(value) and "," not in value:
+        whole_file = "," in value and Path(value).expanduser().is_file()  # a comma in a file name
+        if key.lstrip("+") == "centre" and is_roster_path(value) and ("," not in value or whole_file):
             path = Path(value).expanduser().resolve()
             if not path.is_file():
                 raise InputError("centre", value, _group_allowed("centre") + " that exists")
-            spec = load_roster(path)
-            safe = re.sub(r"[^A-Za-z0-9_-]", "_", spec.name) or "roster"
-            result += [f"roster='{path.as_posix()}'", f"centre.name={safe}"]
+            spec = load_roster(path)  # its name is checked there: usable as a folder name
+            result += [f"roster={_quoted(path.as_posix())}", f"centre.name={_quoted(spec.name)}"]
         else:
-            result.append(override)
+            result.append(_quote_plain_text(override))
     return result
+
+
+def _quote_plain_text(override: str) -> str:
+    """Quote a plain text value with letters such as æøå or spaces, which Hydra's grammar
+    only reads quoted: ``centre.name=Fælleshuset Møllevangen`` works as typed."""
+    key, sep, value = override.partition("=")
+    plain = value and not any(c in value for c in "[]{}(),'\"$\\=:") and value == value.strip()
+    if sep and plain and (not value.isascii() or " " in value):
+        return f"{key}={_quoted(value)}"
+    return override
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a quoted Hydra value (keeps spaces, commas and letters such as æøå)."""
+    return "'" + text.replace("'", "\\'") + "'"
 
 
 def compose_run(overrides: list[str], config_name: str = "config") -> RunConfig:
@@ -95,6 +126,7 @@ def compose_run(overrides: list[str], config_name: str = "config") -> RunConfig:
     ``centre=path/to/roster.yaml`` loads a planner's roster instead of a preset.
     """
     overrides = roster_overrides(overrides)
+    check_keys(overrides)
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         try:
@@ -172,19 +204,106 @@ def known_keys(parent: str) -> list[str]:
     return [f.name for f in fields(node)]
 
 
+def bare_arguments(argv: list[str]) -> list[str]:
+    """Arguments that are neither a flag, a flag's value, nor ``key=value``."""
+    bare, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = arg in _FLAGS_WITH_VALUE
+        elif "=" not in arg:
+            bare.append(arg)
+    return bare
+
+
+def check_keys(overrides: list[str]) -> None:
+    """Refuse a key the schema does not have, also when added with ``+`` or ``++``.
+
+    Hydra lets ``+foo=1`` add a key to any config; the run would ignore it silently.
+    """
+    for override in overrides:
+        key, _, value = override.lstrip("+~").partition("=")
+        if key in GROUPS or key == "roster":
+            continue
+        if describe_key(key) is None:
+            parent = key.rpartition(".")[0]
+            raise InputError(key, value, f"a known key; keys under {parent or 'the top level'}: "
+                             + ", ".join(known_keys(parent)))  # fmt: skip
+
+
+def hydra_setting(argv: list[str], key: str) -> str | None:
+    """The last value given on the command line for one of Hydra's own settings."""
+    found = None
+    for arg in argv:
+        name, sep, value = arg.lstrip("+").partition("=")
+        if sep and name == key:
+            found = value
+    return found
+
+
+def check_hydra_settings(argv: list[str], runs: list[RunConfig]) -> None:
+    """The few Hydra settings that otherwise fail with a traceback, or only after a run."""
+    n_jobs = hydra_setting(argv, "hydra.launcher.n_jobs")
+    if n_jobs is not None:
+        try:
+            number = int(n_jobs)
+        except ValueError:
+            number = 0
+        if number == 0 or number < -1:
+            raise InputError("hydra.launcher.n_jobs", n_jobs, N_JOBS_ALLOWED)
+    multirun = any(a in ("-m", "--multirun") for a in argv)
+    key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    given = hydra_setting(argv, key)
+    if given is None:
+        folder = Path("sweeps") / runs[0].sweep.name if multirun else Path("outputs")
+    elif "${" in given:  # e.g. outputs/${now:...}: check the fixed folder it starts with
+        prefix = given.split("${")[0]
+        folder = Path(prefix or ".") if prefix.endswith("/") or not prefix else Path(prefix).parent
+    else:
+        folder = Path(given)
+    check_writable(key, folder)
+    if multirun:
+        for combo in expand(user_overrides(argv)):
+            parts = sorted(c for c in combo if c.lstrip("+~").partition("=")[0]
+                           not in ("sweep.name", "launcher"))  # fmt: skip
+            name = ",".join(parts)
+            if len(name.encode()) > MAX_FOLDER_BYTES:
+                raise InputError("overrides", _shorten(name), f"job folder names of at most "
+                                 f"{MAX_FOLDER_BYTES} bytes (each job's folder is named by its "
+                                 "overrides): fewer or shorter overrides")  # fmt: skip
+
+
 def precheck(argv: list[str], config_name: str = "config") -> None:
     """Exit with one line and status 2 if any run the arguments describe is invalid."""
     if any(a.split("=")[0] in _SKIP_PRECHECK for a in argv):
         return
     try:
+        bare = bare_arguments(argv)
+        if bare:
+            raise InputError(bare[0], "", "key=value, e.g. drivers.co_location=0.5 (a key alone "
+                             "sets nothing)")  # fmt: skip
+        runs = []
         for combo in expand(user_overrides(argv)):
-            compose_run(combo, config_name)
+            check_keys(combo)
+            runs.append(compose_run(combo, config_name))
+        check_hydra_settings(argv, runs)
     except InputError as err:
         fail(err)
     finally:
         GlobalHydra.instance().clear()
 
 
+def _shorten(text: str) -> str:
+    text = " ".join(str(text).split())  # one line
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
 def fail(err: InputError) -> typing.NoReturn:
-    print(f"error: {err}", file=sys.stderr)
+    """Print the error on one line (a long value shortened) and exit with status 2."""
+    value = repr(err.value)
+    if len(value) > MAX_SHOWN:
+        value = _shorten(value)
+    line = f"{_shorten(err.key)}={value} is not allowed; allowed: {_shorten(err.allowed)}"
+    print(f"error: {line}", file=sys.stderr)
     raise SystemExit(2)

@@ -8,7 +8,8 @@
 form, trust and familiarity, and the totals over all weeks of the outcomes (referrals,
 exchanges, joint offers, new initiatives, failed efforts). ``timeseries.parquet`` is the
 weekly table of every seed-run with the same key columns. A job counts only when its
-``summary.json`` (written last) exists; failed or unfinished jobs are listed, not merged.
+``summary.json`` (written last) exists; failed or unfinished jobs are listed, not merged,
+and so are broken ones (a truncated file, a summary that is not a run's), one line each.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -48,6 +49,7 @@ class Collected:
     timeseries: pd.DataFrame
     keys: list[str]
     incomplete: list[Path]
+    broken: dict[Path, str] = field(default_factory=dict)
 
 
 def job_dirs(sweep_dir: Path) -> tuple[list[Path], list[Path]]:
@@ -68,6 +70,8 @@ def job_dirs(sweep_dir: Path) -> tuple[list[Path], list[Path]]:
 def swept_values(job: Path, config: dict) -> dict:
     """The job's overrides as typed values, keyed by their dotted key."""
     lines = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text(encoding="utf-8")) or []
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise ValueError(".hydra/overrides.yaml is not a list of overrides")
     values = {}
     for item in OverridesParser.create().parse_overrides(lines):
         key = item.key_or_group
@@ -99,22 +103,41 @@ def collect(sweep_dir: Path) -> Collected:
     complete, incomplete = job_dirs(sweep_dir)
     if not complete:
         raise FileNotFoundError(f"no complete job (summary.json) under {sweep_dir}")
-    runs, series, keys = [], [], []
+    runs, series, keys, broken = [], [], [], {}
     for job in complete:
-        summary = json.loads((job / "summary.json").read_text(encoding="utf-8"))
-        values = swept_values(job, summary["config"])
+        try:
+            values, timeseries = read_job(job)
+        except Exception as err:  # one broken job is reported, the others still merge
+            broken[job] = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+            continue
         keys += [k for k in values if k not in keys]
-        timeseries = pd.read_parquet(job / "timeseries.parquet")
         name = str(job.relative_to(sweep_dir))
         runs.append(_with_keys(per_seed(timeseries), name, values))
         series.append(_with_keys(timeseries, name, values))
+    if not runs:
+        raise FileNotFoundError(f"no readable complete job under {sweep_dir} ({len(broken)} "
+                                f"broken, e.g. {next(iter(broken.values()))})")  # fmt: skip
     keys = sorted(keys)
     runs_frame = _order(pd.concat(runs, ignore_index=True), keys)
     series_frame = _order(pd.concat(series, ignore_index=True), keys)
     # Only keys that take more than one value across jobs are swept; the others (e.g.
     # replicates=10 given once for the whole sweep) stay as columns but are not named.
     swept = [k for k in keys if runs_frame[k].astype(str).nunique() > 1]
-    return Collected(runs_frame, series_frame, swept, incomplete)
+    return Collected(runs_frame, series_frame, swept, incomplete, broken)
+
+
+def read_job(job: Path) -> tuple[dict, pd.DataFrame]:
+    """A complete job's swept values and weekly table; raises on any damaged file."""
+    summary = json.loads((job / "summary.json").read_text(encoding="utf-8"))
+    if not isinstance(summary, dict) or not isinstance(summary.get("config"), dict):
+        raise ValueError("summary.json holds no run config")
+    values = swept_values(job, summary["config"])
+    timeseries = pd.read_parquet(job / "timeseries.parquet")
+    missing = [m for m in ("seed", "step", *FINAL_MEASURES, *TOTAL_MEASURES)
+               if m not in timeseries]  # fmt: skip
+    if missing:
+        raise ValueError(f"timeseries.parquet lacks {', '.join(missing)}")
+    return values, timeseries
 
 
 def _with_keys(frame: pd.DataFrame, name: str, values: dict) -> pd.DataFrame:
@@ -168,7 +191,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Left out {len(merged.incomplete)} failed or unfinished job(s):")
         for job in merged.incomplete:
             print(f"  {job}")
-    return 0
+    if merged.broken:
+        print(f"Left out {len(merged.broken)} broken job(s) (a damaged file; delete the job's "
+              "folder and run the sweep again to redo it):")  # fmt: skip
+        for job, reason in merged.broken.items():
+            print(f"  {job}: {reason}")
+    return 1 if merged.broken else 0
 
 
 if __name__ == "__main__":

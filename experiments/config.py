@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from model import CentreSpec, InputError, ModelParams
 from model.events import EventSpec
 from model.validation import check_choice
+
+from .guards import INT64_MAX, MAX_ACTORS, MAX_REPLICATES, MAX_STEPS, check_folder_name, check_numbers
 
 
 @dataclass
@@ -85,7 +88,12 @@ def register() -> None:
 
 def to_run_config(cfg: DictConfig) -> RunConfig:
     """Turn a composed config into checked dataclasses; raises :class:`InputError`."""
-    run: RunConfig = OmegaConf.to_object(cfg)  # type: ignore[assignment]
+    try:
+        run: RunConfig = OmegaConf.to_object(cfg)  # type: ignore[assignment]
+    except OmegaConfBaseException as err:  # e.g. steps=${oops}: an interpolation to nothing
+        key = str(getattr(err, "full_key", "") or "config")
+        raise InputError(key, _unresolved(cfg, key), "a value without ${…} references to "
+                         "missing keys") from None  # fmt: skip
     if run.roster:
         from .roster import load_roster
 
@@ -98,11 +106,18 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
 
 def validate(run: RunConfig) -> None:
     """Check every range the types alone cannot; the error names the dotted key."""
-    for key in ("seed", "replicates", "steps"):
+    top = {"seed": INT64_MAX, "replicates": MAX_REPLICATES, "steps": MAX_STEPS}
+    for key, maximum in top.items():
         value = getattr(run, key)
         minimum = 0 if key == "seed" else 1
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise InputError(key, value, f"a whole number >= {minimum}")
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise InputError(key, value, f"a whole number >= {minimum} and <= {maximum}")
+    if run.seed + run.replicates - 1 > INT64_MAX:  # every seed is stored as int64
+        raise InputError("seed", run.seed, f"a whole number up to {INT64_MAX} - replicates + 1")
+    check_numbers("", run)
+    check_folder_name("centre.name", run.centre.name)
+    check_folder_name("scenario.name", run.scenario.name)
+    check_folder_name("sweep.name", run.sweep.name)
     check_choice("engine", run.engine, ("vectorised", "reference"))
     for prefix, part in (("centre.", run.centre), ("params.", run.params)):
         try:
@@ -123,9 +138,22 @@ def validate(run: RunConfig) -> None:
         except InputError as err:
             raise err.prefixed(f"scenario.events[{i}].") from None
     _check_event_names(run)
+    actors = sum(g.count for g in run.centre.actor_groups)
+    actors += sum(e.group.count for e in run.scenario.events if e.group)
+    if actors > MAX_ACTORS:
+        raise InputError("centre.actor_groups", f"{actors} actors", f"at most {MAX_ACTORS} actors")
     for week in run.network_weeks:
         if not 0 <= week <= run.steps:
             raise InputError("network_weeks", week, f"weeks from 0 to steps ({run.steps})")
+
+
+def _unresolved(cfg: DictConfig, key: str) -> str:
+    """The raw ``${…}`` text at ``key`` (for the error line), without resolving it."""
+    try:
+        node = cfg._get_node(key) if key != "config" else None  # noqa: SLF001
+        return str(node._value()) if node is not None else "?"  # noqa: SLF001
+    except Exception:
+        return "?"
 
 
 def _check_event_names(run: RunConfig) -> None:

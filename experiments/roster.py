@@ -15,6 +15,9 @@ one line naming the row and the field. See ``docs/planners.md`` and
 from __future__ import annotations
 
 import csv
+import io
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,8 @@ import yaml
 from model import ActorGroup, CentreSpec, InputError
 from model.centre import KnownRelation
 from model.kinds import DAYS, PRESENCE_PATTERNS, RESOURCES, TARGET_GROUPS, ActorKind
+
+from .guards import check_folder_name, folder_name
 
 SUFFIXES = (".yaml", ".yml", ".csv")
 
@@ -34,8 +39,32 @@ CENTRE_KEYS = ("name", "description", "coordinator", "forum", "forum_interval_we
 ACTOR_KEYS = ("name", "kind", "hours", "core_load", "leadership_support", "days", "presence",
               "co_located", "funding", "funding_end_week", "target_groups", "offers",
               "needs")  # fmt: skip
-_TRUE = {"true", "yes", "ja", "1", "y", "j"}
-_FALSE = {"false", "no", "nej", "0", "n"}
+_TRUE = {"true", "yes", "ja", "1", "y", "j", "sand"}  # SAND/FALSK: Danish Excel's booleans
+_FALSE = {"false", "no", "nej", "0", "n", "falsk"}
+#: Separators a spreadsheet may save a CSV with: Danish Excel uses ``;`` (the comma is
+#: the decimal mark there), others ``,`` or a tab.
+SEPARATORS = (",", ";", "\t")
+#: Encodings tried in turn: UTF-8 (with or without Excel's byte-order mark), then
+#: Windows-1252, which Excel on Danish Windows uses for "CSV (semikolonsepareret)".
+ENCODINGS = ("utf-8-sig", "cp1252")
+#: Danish day names (and their short forms) as a planner may write them.
+_DANISH_DAYS = {"man": "mon", "mandag": "mon", "tir": "tue", "tirsdag": "tue", "ons": "wed",
+                "onsdag": "wed", "tor": "thu", "torsdag": "thu", "fre": "fri", "fredag": "fri"}  # fmt: skip
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+,\d+\s*")
+
+
+class RosterLoader(yaml.SafeLoader):
+    """YAML without aliases: a roster never needs ``*ref``, and a few nested aliases
+    ("billion laughs") expand into more memory than the machine has."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            line = event.start_mark.line + 1
+            raise InputError(f"line {line}", f"*{event.anchor}",
+                             "plain values; YAML aliases (*name) are not read in a roster: "
+                             "write the value out")  # fmt: skip
+        return super().compose_node(parent, index)
 
 
 def is_roster_path(value: str) -> bool:
@@ -50,12 +79,13 @@ def load_roster(path: str | Path) -> CentreSpec:
         raise InputError("centre", str(path), "an existing roster file (.yaml or .csv)")
     try:
         if path.suffix.lower() == ".csv":
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                rows = list(csv.DictReader(handle))
-            data: dict[str, Any] = {"name": path.stem, "actors": rows}
-            first_row = 2  # line 1 is the header
+            rows, first_row = read_csv_rows(path.read_bytes())
+            data: dict[str, Any] = {"name": folder_name(path.stem), "actors": rows}
         else:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            try:
+                data = yaml.load(path.read_text(encoding="utf-8"), Loader=RosterLoader)  # noqa: S506
+            except InputError as err:
+                raise err.prefixed(f"{path.name}: ") from None
             first_row = 1
     except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as err:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
@@ -63,6 +93,34 @@ def load_roster(path: str | Path) -> CentreSpec:
     if not isinstance(data, dict):
         raise InputError(path.name, type(data).__name__, "a mapping with an `actors:` list")
     return roster_spec(data, path.name, first_row)
+
+
+def read_csv_rows(raw: bytes) -> tuple[list[dict], int]:
+    """Rows of a CSV roster and the line number of the first, as a spreadsheet saved it.
+
+    Reads UTF-8 or Windows-1252, Excel's ``sep=;`` first line, and the separator the
+    header uses most (``;`` from Danish Excel, ``,`` or tab); decimal commas (``7,5``) in
+    a ``;`` file are read as numbers by :func:`_number`.
+    """
+    for encoding in ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError("encoding", "unknown", "a CSV saved as UTF-8 or Windows-1252 (Excel: "
+                         "Gem som → CSV UTF-8)")  # fmt: skip
+    lines = text.splitlines(keepends=True)
+    first_row = 2  # line 1 is the header
+    separator = None
+    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        separator, lines, first_row = lines[0].strip()[4], lines[1:], 3
+    if separator is None:
+        header = lines[0] if lines else ""
+        separator = max(SEPARATORS, key=header.count)
+    rows = list(csv.DictReader(io.StringIO("".join(lines), newline=""), delimiter=separator))
+    return rows, first_row
 
 
 def roster_spec(data: dict, source: str = "roster", first_row: int = 1) -> CentreSpec:
@@ -75,7 +133,11 @@ def roster_spec(data: dict, source: str = "roster", first_row: int = 1) -> Centr
     actors = data.get("actors")
     if not isinstance(actors, list) or len(actors) < 2:
         raise InputError(f"{source}: actors", actors, "a list of at least 2 actors")
-    centre = CentreSpec(name=str(data.get("name") or Path(source).stem), actor_groups=[])
+    name = data.get("name")
+    if name is None or (isinstance(name, str) and not name.strip()):
+        name = folder_name(Path(source).stem)
+    name = check_folder_name(f"{source}: name", str(name).strip() if _scalar(name) else name)
+    centre = CentreSpec(name=name, actor_groups=[])
     centre.description = str(data.get("description") or f"A planner's roster ({source})")
     for key in CENTRE_KEYS[2:]:
         if data.get(key) is not None:
@@ -112,8 +174,8 @@ def _actor_group(row: dict, where: str, centre: CentreSpec) -> ActorGroup:
     if unknown:
         raise InputError(f"{named}: {unknown[0]}", row[unknown[0]],
                          "a known field: " + ", ".join(ACTOR_KEYS))  # fmt: skip
-    if name is None or not str(name).strip():
-        raise InputError(f"{where}: name", name, "a non-empty actor name")
+    if name is None or not _scalar(name) or not str(name).strip():
+        raise InputError(f"{where}: name", name, "a non-empty actor name (text, not a list)")
     name, where = str(name).strip(), named
     kinds = [k.id for k in ActorKind]
     kind = _choice(row.get("kind"), kinds, f"{where}: kind", required=True)
@@ -183,12 +245,18 @@ def _locate(err: InputError, source: str, first_row: int, groups: list[ActorGrou
     return InputError(f"{source}: {key}", err.value, err.allowed)
 
 
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def _number(value: Any, key: str, lo: float | None, hi: float | None) -> float:
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value):
+        value = value.replace(",", ".")  # a decimal comma, as Danish spreadsheets write it
     try:
         number = float(value) if not isinstance(value, bool) else None
     except (TypeError, ValueError):
         number = None
-    if number is None or number != number or (lo is not None and number < lo) or (
+    if number is None or not math.isfinite(number) or (lo is not None and number < lo) or (
         hi is not None and number > hi
     ):
         bounds = f"from {lo} to {hi}" if hi is not None else f">= {lo}"
@@ -225,6 +293,8 @@ def _list(value: Any, universe, key: str) -> list[str]:
     else:
         raise InputError(key, value, "a list of " + ", ".join(universe))
     items = [item.strip().lower() for item in items]
+    if universe is DAYS:
+        items = [_DANISH_DAYS.get(item, item) for item in items]
     for item in items:
         if item not in universe:
             raise InputError(key, item, "one of " + ", ".join(universe))

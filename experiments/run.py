@@ -31,7 +31,7 @@ from analysis.network import write_network
 from . import sweep
 from .cli import fail, precheck, roster_overrides
 from .config import RunConfig, to_run_config
-from .outputs import write_json, write_parquet
+from .outputs import remove_leftovers, stop_cleanly_on_sigterm, write_json, write_parquet
 from .simulate import RunResult, forms_table, simulate, summarise
 
 RESULT_FILES = ("timeseries.parquet", "actors.parquet", "ties.parquet", "summary.json")
@@ -64,6 +64,10 @@ def run_job(cfg: DictConfig) -> Path:
         fail(err)
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     out = Path(HydraConfig.get().runtime.output_dir)
+    # A run killed with kill -9 could not remove its temporary file: earlier runs' folders
+    # are this one's siblings (outputs/<date>_<time>_…/), so clean them up now.
+    remove_leftovers(out.parent, "*/.*.tmp")
+    remove_leftovers(out.parent, "*/networks/.*.tmp")
     started = time.perf_counter()
     bar = tqdm(total=run.replicates, desc="seeds", unit="seed", disable=run.replicates < 2,
                file=sys.stderr)  # fmt: skip
@@ -85,6 +89,7 @@ def run_job(cfg: DictConfig) -> Path:
 def run_sweep_job(cfg: DictConfig) -> sweep.JobOutcome:
     """One job of a sweep: skip if complete, isolate a failure, print a progress line."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
+    sweep.watch_launcher()  # a worker process exits if the sweep that started it is killed
     hydra_cfg = HydraConfig.get()
     out = Path(hydra_cfg.runtime.output_dir)
     outcome = sweep.execute_job(cfg, out)
@@ -106,8 +111,16 @@ def main() -> None:
     except model.InputError as err:
         fail(err)
     precheck(sys.argv[1:])
+    stop_cleanly_on_sigterm()
     sweep.LAST_SWEEP = None
-    hydra_main()
+    try:
+        hydra_main()
+    except SystemExit:  # Hydra stopped (e.g. a full disk): still list the failures it saw
+        if sweep.SEEN_FAILURES and sweep.LAST_SWEEP is None:
+            print("Failed jobs before the sweep stopped:", file=sys.stderr)
+            for job, note in sorted(sweep.SEEN_FAILURES.items()):
+                print(f"  {job}" + (f" — {note}" if note else ""), file=sys.stderr)
+        raise
     if sweep.LAST_SWEEP is not None and not sweep.LAST_SWEEP.ok:
         raise SystemExit(1)
 

@@ -14,15 +14,27 @@ safe to run on a laptop, with joblib or on a Slurm cluster alike:
   jobs, and at the end lists the failures (also in ``failures.txt``); ``experiments.run``
   then exits with status 1. Each job prints one progress line with counts and time left,
   from small status files under ``.sweep/`` (a shared folder works across cluster nodes).
+* **One sweep per folder** — the launching process holds a lock on ``.sweep/lock``; a
+  second sweep into the same folder stops with one line instead of running every job
+  again and mixing up the counts. The lock goes with the process, so a killed sweep
+  never blocks the next one.
+* **No orphans** — a worker process (joblib, submitit_local) watches its launcher and
+  exits when the launcher is killed, instead of simulating on unseen.
+* **Failures are never lost** — when ``error.txt`` or a status file cannot be written
+  (a full disk), the failure is still printed and kept in memory for the closing list.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import math
 import os
 import shutil
+import socket
+import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -34,11 +46,14 @@ from omegaconf import DictConfig, OmegaConf
 
 import model
 
-from .outputs import write_json, write_text
+from .outputs import process_alive, write_json, write_text
 
 STATE = ".sweep"
 ERROR_FILE = "error.txt"
 FAILURES_FILE = "failures.txt"
+LOCK_FILE = "lock"
+#: Environment variable naming the launching process, for its workers' watchdog.
+LAUNCHER_PID = "MEDBORGERSIM_LAUNCHER_PID"
 
 
 @dataclass
@@ -47,6 +62,7 @@ class JobOutcome:
 
     status: str
     seconds: float = 0.0
+    note: str = ""
 
 
 @dataclass
@@ -65,6 +81,10 @@ class SweepSummary:
 
 
 LAST_SWEEP: SweepSummary | None = None  # set by SweepReport.on_multirun_end, read by run.main
+#: Failed jobs this process saw (job name → note), kept even when no file can be written.
+SEEN_FAILURES: dict[str, str] = {}
+_LOCK = None  # the open lock file of the sweep folder this process launches into
+_WATCHING = False
 
 
 def resolved_config(cfg: DictConfig) -> dict:
@@ -115,9 +135,72 @@ def execute_job(cfg: DictConfig, out: Path) -> JobOutcome:
         run = to_run_config(cfg)
         write_results(run, simulate(run), out, resolved)
     except Exception:  # isolate: any error of this job must not stop the others
-        write_text(traceback.format_exc(), out / ERROR_FILE)
-        return JobOutcome("failed", time.perf_counter() - started)
+        text = traceback.format_exc()
+        seconds = time.perf_counter() - started
+        try:
+            write_text(text, out / ERROR_FILE)
+        except OSError as err:  # e.g. a full disk: say why here, since no file will
+            cause = text.strip().splitlines()[-1]
+            return JobOutcome("failed", seconds, f"{cause}; {ERROR_FILE} not written: {err}")
+        return JobOutcome("failed", seconds)
     return JobOutcome("done", time.perf_counter() - started)
+
+
+def watch_launcher() -> None:
+    """In a worker process: exit as soon as the launching process is gone.
+
+    A killed launcher (``kill``, a closed terminal) otherwise leaves its joblib workers
+    simulating on, unseen. Called when this module is imported in a worker (before Hydra
+    sets up the job) and again when the job starts. The launcher's own process (basic
+    launcher) and jobs on other hosts (Slurm) do not watch.
+    """
+    global _WATCHING
+    host, _, pid = os.environ.get(LAUNCHER_PID, "").rpartition(":")
+    if _WATCHING or host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return
+    launcher = int(pid)
+    if os.getppid() != launcher:
+        if not process_alive(launcher):  # it died before this worker got here
+            os._exit(1)
+        return  # started by some other process of this host, e.g. submitit's own
+    _WATCHING = True
+
+    def watch() -> None:
+        while os.getppid() == launcher:
+            time.sleep(0.2)
+        os._exit(1)  # the launcher died: no one will read what this worker makes
+
+    threading.Thread(target=watch, name="launcher-watchdog", daemon=True).start()
+
+
+def lock_folder(sweep_dir: Path) -> None:
+    """Hold the sweep folder for this process, or stop with one line if another has it."""
+    global _LOCK
+    state = Path(sweep_dir) / STATE
+    state.mkdir(parents=True, exist_ok=True)
+    handle = open(state / LOCK_FILE, "a+", encoding="utf-8")  # noqa: SIM115 (held until exit)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        handle.close()
+        print(f"error: hydra.sweep.dir={str(sweep_dir)!r} is not allowed; allowed: a sweep folder "
+              f"no other sweep is running in (process {holder} is; wait for it to finish or "
+              "choose another sweep.name)", file=sys.stderr, flush=True)  # fmt: skip
+        raise SystemExit(2) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    _LOCK = handle
+
+
+def unlock_folder() -> None:
+    global _LOCK
+    if _LOCK is not None:
+        _LOCK.close()  # closing releases the lock
+        _LOCK = None
 
 
 def count_jobs(task_overrides: list[str]) -> int:
@@ -136,13 +219,19 @@ def record(sweep_dir: Path, job_dir: Path, outcome: JobOutcome) -> str:
     name = _job_name(sweep_dir, job_dir)
     verb = {"done": "ran", "skipped": "skipped (complete)", "failed": "FAILED"}[outcome.status]
     line = f"{name}: {verb}" + (f" in {outcome.seconds:.1f} s" if outcome.seconds else "")
+    line += f" ({outcome.note})" if outcome.note else ""
+    if outcome.status == "failed":
+        SEEN_FAILURES[name] = outcome.note
     session = _read_session(sweep_dir)
     if session is None:
         return line
     folder = sweep_dir / STATE / "progress" / session["id"]
     key = hashlib.sha1(name.encode()).hexdigest()[:16]
     # The status is in the file name, so counting is a directory listing, not N reads.
-    write_json({"job": name, **outcome.__dict__}, folder / f"{key}.{outcome.status}.json")
+    try:
+        write_json({"job": name, **outcome.__dict__}, folder / f"{key}.{outcome.status}.json")
+    except OSError as err:
+        return f"{line} (progress not recorded: {err})"
     statuses = _statuses(folder)
     done, total = len(statuses), session["total"]
     elapsed = time.time() - session["started"]
@@ -160,6 +249,9 @@ class SweepReport(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))
+        lock_folder(sweep_dir)  # before touching the progress of a sweep that may be running
+        SEEN_FAILURES.clear()
+        os.environ[LAUNCHER_PID] = f"{socket.gethostname()}:{os.getpid()}"  # workers watch it
         shutil.rmtree(sweep_dir / STATE / "progress", ignore_errors=True)  # older sessions
         session = {
             "id": f"{time.time_ns()}",
@@ -176,6 +268,7 @@ class SweepReport(Callback):
         global LAST_SWEEP
         sweep_dir = Path(str(config.hydra.sweep.dir))
         LAST_SWEEP = summarise_session(sweep_dir)
+        unlock_folder()
         print(describe(LAST_SWEEP), flush=True)
 
 
@@ -190,13 +283,19 @@ def summarise_session(sweep_dir: Path) -> SweepSummary:
     counts = {s: sum(1 for x in statuses.values() if x == s) for s in kinds}
     failed = sorted(_job_of(folder / f"{key}.failed.json")
                     for key, status in statuses.items() if status == "failed")  # fmt: skip
+    unrecorded = sorted(set(SEEN_FAILURES) - set(failed))  # its status file could not be written
+    failed += unrecorded
+    counts["failed"] += len(unrecorded)
     summary = SweepSummary(sweep_dir, session["total"], counts, failed,
-                           max(session["total"] - len(statuses), 0))  # fmt: skip
+                           max(session["total"] - len(statuses) - len(unrecorded), 0))  # fmt: skip
     failures = sweep_dir / FAILURES_FILE
-    if failed:
-        write_text("".join(f"{sweep_dir / job / ERROR_FILE}\n" for job in failed), failures)
-    else:
-        failures.unlink(missing_ok=True)
+    try:
+        if failed:
+            write_text("".join(f"{sweep_dir / job / ERROR_FILE}\n" for job in failed), failures)
+        else:
+            failures.unlink(missing_ok=True)
+    except OSError as err:
+        print(f"({FAILURES_FILE} not written: {err})", flush=True)
     return summary
 
 
@@ -210,7 +309,9 @@ def describe(summary: SweepSummary) -> str:
         lines.append(f"{summary.missing} job(s) never reported back (killed or lost?)")
     if summary.failed:
         lines.append("Failed jobs (traceback in each error.txt; listed in failures.txt):")
-        lines += [f"  {summary.sweep_dir / job / ERROR_FILE}" for job in summary.failed]
+        lines += [f"  {summary.sweep_dir / job / ERROR_FILE}"
+                  + (f" — {SEEN_FAILURES[job]}" if SEEN_FAILURES.get(job) else "")
+                  for job in summary.failed]  # fmt: skip
         lines.append("Fix the cause and run the same command again: complete jobs are skipped.")
     return "\n".join(lines)
 
@@ -254,3 +355,6 @@ def _eta(seconds: float) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+watch_launcher()  # in a worker, from the moment it loads this module

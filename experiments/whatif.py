@@ -34,8 +34,17 @@ from model import InputError
 
 from .cli import compose_run, fail
 from .config import RunConfig
-from .outputs import write_atomic, write_csv, write_parquet, write_text
-from .simulate import RunResult, simulate
+from .guards import check_writable
+from .outputs import (
+    remove_leftovers,
+    stop_cleanly_on_sigterm,
+    write_atomic,
+    write_csv,
+    write_parquet,
+    write_text,
+)
+from .parallel import simulate_many
+from .simulate import RunResult
 
 DEFAULT_REPLICATES = 30
 USAGE = __doc__.split("\n\n")[1]
@@ -89,6 +98,9 @@ def prepare(argv: list[str]) -> WhatIf:
     if not any(a.lstrip("+").startswith("replicates=") for a in overrides):
         overrides.append(f"replicates={DEFAULT_REPLICATES}")
     scenario = compose_run(overrides)
+    if scenario.replicates < 2:  # one seed has no spread, so no interval to report
+        raise InputError("replicates", scenario.replicates, "at least 2 seeds (a 95 % interval "
+                         f"needs two or more; the default is {DEFAULT_REPLICATES})")  # fmt: skip
     own_events = any(a.lstrip("+~").startswith("scenario.events") for a in overrides)
     own_name = any(a.lstrip("+~").startswith("scenario.name=") for a in overrides)
     if own_events and not own_name and scenario.scenario.events:
@@ -110,8 +122,7 @@ def prepare(argv: list[str]) -> WhatIf:
     scenario = dataclasses.replace(scenario, network_weeks=weeks)
     baseline = dataclasses.replace(baseline, network_weeks=weeks)
     out = out or Path("reports") / folder_name(f"{centre_name(scenario)}_{scenario.scenario.name}")
-    if out.exists() and not out.is_dir():
-        raise InputError("out", str(out), "a folder (this path is a file)")
+    check_writable("out", out)  # before both arms run, not after
     return WhatIf(scenario, baseline, week, out)
 
 
@@ -189,15 +200,17 @@ def write_danish_csv(frame: pd.DataFrame, path: Path) -> Path:
                                                        encoding="utf-8-sig"))
 
 
-def run_whatif(request: WhatIf, show_progress: bool = True) -> Path:
-    """Simulate both arms, build the report and write its files into ``request.out``."""
+def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None = None) -> Path:
+    """Simulate both arms (on ``n_jobs`` cores, None: all), build the report and write its
+    files into ``request.out``."""
     logging.getLogger("mesa").setLevel(logging.WARNING)
+    for folder in (request.out, request.out / "figures"):  # files of a report killed mid-write
+        remove_leftovers(folder)
     n = request.scenario.replicates
     bar = tqdm(total=2 * n, desc="kørsler / runs", unit="run", file=sys.stderr,
                disable=not show_progress)  # fmt: skip
-    results = {}
-    for arm, run in (("scenario", request.scenario), ("baseline", request.baseline)):
-        results[arm] = simulate(run, progress=lambda _seed: bar.update())
+    arms = {"scenario": request.scenario, "baseline": request.baseline}
+    results = dict(zip(arms, simulate_many(list(arms.values()), n_jobs, bar.update), strict=True))
     bar.close()
     seeds = list(range(request.scenario.seed, request.scenario.seed + n))
     report = build_report(
@@ -237,6 +250,7 @@ def main(argv: list[str] | None = None) -> None:
         request = prepare(argv)
     except InputError as err:
         fail(err)
+    stop_cleanly_on_sigterm()
     started = time.perf_counter()
     out = run_whatif(request)
     seconds = time.perf_counter() - started

@@ -37,19 +37,41 @@ def weekly(centre, seed, weeks, events=(), spec=None, **drivers):
     return model.datacollector.get_model_vars_dataframe(), model
 
 
-@pytest.mark.parametrize("centre", CENTRES)
-def test_after_the_coordinator_stops_ties_alignment_and_referrals_stay_lower(centre):
-    """The planners' question (Aalborg Øst): 6, 12, 24 and 60 months after the stop."""
+def _stop_arms(centre, seeds=range(10)):
     stop = [EventSpec(week=52, action="coordinator_stops")]
-    seeds = range(10)
     kept = [weekly(centre, s, 52 + 260, coordinator=True)[0] for s in seeds]
     stopped = [weekly(centre, s, 52 + 260, stop, coordinator=True)[0] for s in seeds]
-    for months, week in ((6, 78), (12, 104), (24, 156), (60, 312)):
+    return kept, stopped
+
+
+HORIZONS = ((6, 78), (12, 104), (24, 156), (60, 312))
+
+
+@pytest.mark.parametrize("centre", ["housing_area", "library", "health"])
+def test_after_the_coordinator_stops_ties_alignment_and_referrals_stay_lower(centre):
+    """The planners' question (Aalborg Øst): 6, 12, 24 and 60 months after the stop, in
+    centres where nobody else convenes meetings."""
+    kept, stopped = _stop_arms(centre)
+    for months, week in HORIZONS:
         for measure in ("ties_any", "ties_alignment", "referrals"):
             diffs = [_at(s, measure, week) - _at(k, measure, week)
                      for s, k in zip(stopped, kept, strict=True)]
             mean, lo, hi = t_interval(diffs)
             assert hi < 0, f"{centre} {months} months {measure}: {mean:+.1f} [{lo:+.1f}, {hi:+.1f}]"
+
+
+def test_where_a_house_council_has_its_own_convener_the_stop_changes_little():
+    """Aarhus: the house leader convenes the house council (*husråd*), so when the
+    coordinating role stops the forum carries on keeping actors updated; ties move by
+    less than a tenth at every horizon (a finding of the mechanisms, see docs/validation.md)."""
+    kept, stopped = _stop_arms("association")
+    for months, week in HORIZONS:
+        assert all(frame["forum_vitality"].loc[week] == 1.0 for frame in stopped)
+        diffs = [_at(s, "ties_any", week) - _at(k, "ties_any", week)
+                 for s, k in zip(stopped, kept, strict=True)]
+        level = np.mean([_at(k, "ties_any", week) for k in kept])
+        mean, lo, hi = t_interval(diffs)
+        assert max(abs(lo), abs(hi)) < 0.1 * level, f"{months} months: {mean:+.1f} [{lo:+.1f}, {hi:+.1f}]"
 
 
 def _at(frame, measure: str, week: int) -> float:
@@ -106,6 +128,9 @@ def test_co_location_zero_still_leaves_a_substantial_share_of_ties(centre):
     assert 0.25 <= share < 0.9, share  # a substantial share, but co-location still matters
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "not shown yet: with 8 more associations one-year tie survival is −0.022 "
+    "[−0.100, +0.056] over 12 seeds (issue 9 closing note)"))
 def test_more_volunteer_associations_make_the_centre_more_fragile():
     """A house resting on volunteers keeps fewer of its ties from one year to the next."""
     def survival(extra, seed):
