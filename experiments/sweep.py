@@ -4,9 +4,10 @@ A sweep (``python -m experiments.run -m ...``) is many jobs, each one config × 
 replicate seeds, in ``sweeps/<sweep.name>/<the job's overrides>/``. Three rules make it
 safe to run on a laptop, with joblib or on a Slurm cluster alike:
 
-* **Resume** — a job whose ``summary.json`` (written last) holds the same resolved config
-  and model version is complete and is skipped; anything else is (re)run, so running an
-  interrupted sweep's command again finishes it without duplicates.
+* **Resume** — a job whose ``summary.json`` holds the same resolved config and model
+  version, and whose ``manifest.json`` (written last) exists, is complete and is skipped;
+  anything else is (re)run, so running an interrupted sweep's command again finishes it
+  without duplicates.
 * **Isolation** — a job that raises writes its traceback to ``error.txt`` in its own
   folder and returns; the other jobs go on. The check happens inside the job, so it works
   whichever process or node runs it.
@@ -34,6 +35,7 @@ from omegaconf import DictConfig, OmegaConf
 
 import model
 
+from .manifest import MANIFEST, write_manifest
 from .outputs import write_json, write_text
 
 STATE = ".sweep"
@@ -76,7 +78,7 @@ def is_complete(out: Path, resolved: dict) -> bool:
     """True if ``out`` holds every result of exactly this config and model version."""
     from .run import RESULT_FILES
 
-    if not all((out / name).is_file() for name in RESULT_FILES):
+    if not all((out / name).is_file() for name in (*RESULT_FILES, MANIFEST)):
         return False
     try:
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -95,10 +97,13 @@ def _identity(config) -> dict | None:
     return {k: v for k, v in config.items() if k != "sweep"}
 
 
-def execute_job(cfg: DictConfig, out: Path) -> JobOutcome:
-    """Run one job into ``out`` unless it is complete; a failure goes to ``error.txt``."""
+def execute_job(cfg: DictConfig, out: Path, command: str | None = None) -> JobOutcome:
+    """Run one job into ``out`` unless it is complete; a failure goes to ``error.txt``.
+
+    ``command`` is the single-run command line recorded in the job's ``manifest.json``.
+    """
     from .config import to_run_config
-    from .run import write_results
+    from .run import RESULT_TABLES, write_results
     from .simulate import simulate
 
     out = Path(out)
@@ -108,12 +113,14 @@ def execute_job(cfg: DictConfig, out: Path) -> JobOutcome:
         return JobOutcome("skipped")
     # Until summary.json is rewritten for this config the job counts as incomplete.
     (out / "summary.json").unlink(missing_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)
     (out / ERROR_FILE).unlink(missing_ok=True)
     for leftover in out.glob(".*.tmp"):  # temporary files of a job killed mid-write
         leftover.unlink(missing_ok=True)
     try:
         run = to_run_config(cfg)
         write_results(run, simulate(run), out, resolved)
+        write_manifest(out, "sweep_job", {"run": run}, command=command, tables=RESULT_TABLES)
     except Exception:  # isolate: any error of this job must not stop the others
         write_text(traceback.format_exc(), out / ERROR_FILE)
         return JobOutcome("failed", time.perf_counter() - started)
@@ -173,6 +180,7 @@ class SweepReport(Callback):
         global LAST_SWEEP
         sweep_dir = Path(str(config.hydra.sweep.dir))
         LAST_SWEEP = summarise_session(sweep_dir)
+        write_manifest(sweep_dir, "sweep")  # last: hashes every job's files and manifest
         print(describe(LAST_SWEEP), flush=True)
 
 

@@ -28,6 +28,7 @@ from model import InputError
 
 from .cli import compose_run, fail
 from .config import RunConfig
+from .manifest import write_manifest
 from .outputs import write_atomic, write_csv, write_parquet, write_text
 from .simulate import RunResult, simulate
 
@@ -172,6 +173,8 @@ def run_whatif(request: WhatIf, show_progress: bool = True) -> Path:
     write_parquet(both, out / "timeseries.parquet")
     write_text(report.markdown(), out / "report.md")
     write_text(report.html(), out / "report.html")  # last: its presence marks a whole report
+    arms = {"scenario": request.scenario, "baseline": request.baseline}
+    write_manifest(out, "whatif", arms, arm_column="arm")  # provenance of everything above
     return out
 
 
