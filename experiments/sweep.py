@@ -164,14 +164,7 @@ class SweepReport(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        shutil.rmtree(sweep_dir / STATE / "progress", ignore_errors=True)  # older sessions
-        session = {
-            "id": f"{time.time_ns()}",
-            "started": time.time(),
-            "total": count_jobs(list(config.hydra.overrides.task)),
-        }
-        write_json(session, sweep_dir / STATE / "session.json")
-        print(f"Sweep {sweep_dir}/: {session['total']} job(s)", flush=True)
+        start_session(sweep_dir, count_jobs(list(config.hydra.overrides.task)))
         if config.sweep.name == "sweep" and sweep_dir.name == "sweep":
             print("  (unnamed: add sweep.name=<name> so different sweeps do not share this "
                   "folder)", flush=True)  # fmt: skip
@@ -182,6 +175,14 @@ class SweepReport(Callback):
         LAST_SWEEP = summarise_session(sweep_dir)
         write_manifest(sweep_dir, "sweep")  # last: hashes every job's files and manifest
         print(describe(LAST_SWEEP), flush=True)
+
+
+def start_session(sweep_dir: Path, total: int) -> None:
+    """Begin counting a session of ``total`` jobs in ``sweep_dir`` (progress lines, summary)."""
+    shutil.rmtree(sweep_dir / STATE / "progress", ignore_errors=True)  # older sessions
+    session = {"id": f"{time.time_ns()}", "started": time.time(), "total": total}
+    write_json(session, sweep_dir / STATE / "session.json")
+    print(f"Sweep {sweep_dir}/: {total} job(s)", flush=True)
 
 
 def summarise_session(sweep_dir: Path) -> SweepSummary:
