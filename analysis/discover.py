@@ -154,13 +154,20 @@ def simplify(box, index: int, full: pd.DataFrame, tolerance: float = DENSITY_TOL
     read names only the inputs that matter. Returns the selected trajectory index."""
     box.select(index)
     for key in list(_restrictions(box.box_lims[index], full)):
-        density = box.peeling_trajectory.iloc[index]["density"]
+        now = box.peeling_trajectory.iloc[index]
         box.drop_restriction(key)
         trial = len(box.peeling_trajectory) - 1
-        if box.peeling_trajectory.iloc[trial]["density"] >= density - tolerance:
+        if worth_dropping(now, box.peeling_trajectory.iloc[trial], tolerance):
             index = trial
         box.select(index)
     return index
+
+
+def worth_dropping(now, without, tolerance: float = DENSITY_TOLERANCE) -> bool:
+    """A restriction goes if it barely raises density, or if dropping it gains more in
+    coverage than it costs in density (a larger density × coverage)."""
+    return bool(without["density"] >= now["density"] - tolerance
+                or without["density"] * without["coverage"] > now["density"] * now["coverage"])  # fmt: skip
 
 
 def in_region(x: pd.DataFrame, limits: dict[str, tuple]) -> np.ndarray:
@@ -184,12 +191,16 @@ def open_ends(limits: dict[str, tuple], x: pd.DataFrame, y: np.ndarray,
     """Open each bound of a two-sided range whose removal costs less than ``tolerance``
     density ("below 0.29" rather than "between 0.02 and 0.29" when the 0.02 is peeling noise)."""
     limits = dict(limits)
+
+    def fit(region: dict) -> dict:
+        inside = in_region(x, region)
+        return {"density": y[inside].mean(), "coverage": y[inside].sum() / y.sum()}
+
     for key, limit in list(limits.items()):
         if limit[0] == "in" or None in limit:
             continue
-        density = y[in_region(x, limits)].mean()
         for trial in ((None, limit[1]), (limit[0], None)):
-            if y[in_region(x, {**limits, key: trial})].mean() >= density - tolerance:
+            if worth_dropping(fit(limits), fit({**limits, key: trial}), tolerance):
                 limits[key] = trial
                 break
     return limits

@@ -7,7 +7,8 @@ a 95 % t-interval over seeds (scipy). A stop week is *safe* when its loss is not
 distinguishable from zero, and so is every later candidate week; the *point of no return* is
 the first stop week after which a restart no longer brings collaboration back (its loss at
 the end stays clear of zero). A restart's *recovery* is the number of weeks from the restart
-until the arm's mean is back within 10 % of the kept arm's. Sentences are generated from
+until the arm has won back 90 % of the gap to the kept arm it had when it restarted (means
+over seeds). Sentences are generated from
 those numbers, in Danish and English; the report is Markdown with PNG files and
 self-contained HTML (figures as base64).
 """
@@ -24,7 +25,7 @@ from scipy import stats
 
 from . import plots
 
-RECOVERED = 0.9  # back within 10 % of the kept arm's mean
+RECOVERED = 0.9  # a restart has recovered once it won back 90 % of the gap it started from
 MEASURE_WORDS = {
     "ties_any": ("par med mindst én samarbejdsform", "pairs with any form of collaboration"),
     "ties_total": ("samarbejdsrelationer", "collaboration ties"),
@@ -63,9 +64,9 @@ def losses(timeseries: pd.DataFrame, arms: pd.DataFrame, measure: str) -> pd.Dat
         mean, low, high = t_interval(diff.to_numpy())
         recovery = np.nan
         if not pd.isna(arm.restart_week):
-            ratio = wide[arm.arm].groupby(level="step").mean() / kept_mean.replace(0, np.nan)
-            after = ratio[ratio.index >= arm.restart_week]
-            back = after[after >= RECOVERED]
+            gap = kept_mean - wide[arm.arm].groupby(level="step").mean()
+            after = gap[gap.index >= arm.restart_week]
+            back = after[after <= (1 - RECOVERED) * max(after.iloc[0], 0)]
             recovery = float(back.index[0] - arm.restart_week) if len(back) else np.nan
         base = float(kept_end.mean())
         rows.append({
@@ -159,9 +160,8 @@ def sentences(table: pd.DataFrame, measure: str, language: str) -> list[str]:
         if len(recovered):
             low, high = int(recovered.min()), int(recovered.max())
             span = str(low) if low == high else f"{low}–{high}"
-            out[-1] += (f"; det tager {span} uger at komme tilbage til 90 % af niveauet med "
-                        "tovholder." if da else f"; it takes {span} weeks to get back to 90 % "
-                        "of the level with a coordinator.")  # fmt: skip
+            out[-1] += (f"; det tager {span} uger at vinde 90 % af det tabte tilbage." if da
+                        else f"; it takes {span} weeks to win back 90 % of what was lost.")  # fmt: skip
         else:
             out[-1] += "." if da else "."
     return out
@@ -192,7 +192,7 @@ def loss_figure(table: pd.DataFrame, measure: str) -> bytes:
     ax.axhline(0, color="#888888", lw=1)
     da, en = MEASURE_WORDS.get(measure, (measure, measure))
     ax.set_xlabel("uge tovholderen stopper / week the coordinator stops")
-    ax.set_ylabel(f"tab i uge {int(table['week'].iloc[0])} / loss\n({en})")
+    ax.set_ylabel(f"forskel i uge {int(table['week'].iloc[0])} / difference\n({en})")
     ax.set_title(f"Hvad tabes / what is lost: {da}")
     ax.legend(frameon=False)
     return plots.png_bytes(fig)
