@@ -4,10 +4,10 @@ A sweep (``python -m experiments.run -m ...``) is many jobs, each one config × 
 replicate seeds, in ``sweeps/<sweep.name>/<the job's overrides>/``. Three rules make it
 safe to run on a laptop, with joblib or on a Slurm cluster alike:
 
-* **Resume** — a job whose ``summary.json`` holds the same resolved config and model
-  version, and whose ``manifest.json`` (written last) exists, is complete and is skipped;
-  anything else is (re)run, so running an interrupted sweep's command again finishes it
-  without duplicates.
+* **Resume** — a job whose ``summary.json`` (written after its results) holds the same
+  resolved config and model version is complete and is skipped (its ``manifest.json``,
+  written last, is added if the job was killed just before it); anything else is (re)run,
+  so running an interrupted sweep's command again finishes it without duplicates.
 * **Isolation** — a job that raises writes its traceback to ``error.txt`` in its own
   folder and returns; the other jobs go on. The check happens inside the job, so it works
   whichever process or node runs it.
@@ -78,7 +78,7 @@ def is_complete(out: Path, resolved: dict) -> bool:
     """True if ``out`` holds every result of exactly this config and model version."""
     from .run import RESULT_FILES
 
-    if not all((out / name).is_file() for name in (*RESULT_FILES, MANIFEST)):
+    if not all((out / name).is_file() for name in RESULT_FILES):
         return False
     try:
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -110,6 +110,9 @@ def execute_job(cfg: DictConfig, out: Path, command: str | None = None) -> JobOu
     started = time.perf_counter()
     resolved = resolved_config(cfg)
     if is_complete(out, resolved):
+        if not (out / MANIFEST).is_file():  # killed between summary.json and the manifest
+            write_manifest(out, "sweep_job", {"run": to_run_config(cfg)}, command=command,
+                           tables=RESULT_TABLES)  # fmt: skip
         return JobOutcome("skipped")
     # Until summary.json is rewritten for this config the job counts as incomplete.
     (out / "summary.json").unlink(missing_ok=True)
