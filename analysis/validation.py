@@ -621,14 +621,14 @@ def fact1_outside_the_house(store: RunStore, centre: str) -> PatternResult:
 
 def fact2_rarer_the_deeper(store: RunStore, centre: str) -> PatternResult:
     """Each form is held by more pairs than the next deeper one (paired within runs):
-    every step's interval > 0 and ≥ 10 %. Effect: the smallest relative step.
+    every step's interval > 0 and ≥ 10 %. Effect: the step with the lowest interval bound.
     Validation: a palette, not a ladder — each form has its own conditions and rates."""
     arms = [baseline(centre)]
     b = store.get(arms[0])
     steps = {}
     for shallow, deep in zip(FORM_IDS[:-1], FORM_IDS[1:], strict=True):
         steps[f"{shallow}>{deep}"] = _higher(b[f"ly_{shallow}"], b[f"ly_{deep}"])
-    weakest = min(steps, key=lambda k: steps[k][0])
+    weakest = min(steps, key=lambda k: steps[k][1][0])
     eff, ci, _ = steps[weakest]
     means = " / ".join(f"{b[f'ly_{f}'].mean():.1f}" for f in FORM_IDS)
     return _result("2a", centre, eff, ci, all(s[2] for s in steps.values()),
@@ -648,11 +648,12 @@ def fact2_resource_exchange_share(store: RunStore, centre: str) -> PatternResult
 
 def fact2_cocreation_rarest(store: RunStore, centre: str) -> PatternResult:
     """Co-creation is the rarest form: fewer pairs hold it than each other form (paired
-    within runs; every interval > 0 and ≥ 10 %). Effect: the smallest gap. Validation."""
+    within runs; every interval > 0 and ≥ 10 %). Effect: the gap with the lowest interval
+    bound. Validation."""
     arms = [baseline(centre)]
     b = store.get(arms[0])
     gaps = {f: _higher(b[f"ly_{f}"], b["ly_co_creation"]) for f in FORM_IDS[:-1]}
-    closest = min(gaps, key=lambda f: gaps[f][0])
+    closest = min(gaps, key=lambda f: gaps[f][1][0])
     eff, ci, _ = gaps[closest]
     return _result("2c", centre, eff, ci, all(g[2] for g in gaps.values()),
                    f"co-creation {b['ly_co_creation'].mean():.2f} pairs; closest form "
