@@ -1,6 +1,6 @@
 """Validation report: every pattern on every centre preset, as docs/validation.md.
 
-    python -m analysis.validate                      # 30 seeds, all centres (~5 min, 2 cores)
+    python -m analysis.validate                      # 30 seeds, all centres (~2 500 runs, ~25 min, 2 cores)
     python -m analysis.validate --quick              # 6 seeds, two centres: machinery check
     python -m analysis.validate --seeds 50 --centres health library --out /tmp/v.md
     python -m analysis.validate --robustness         # + one-at-a-time parameter sweep
