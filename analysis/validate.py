@@ -1,6 +1,6 @@
 """Validation report: every pattern on every centre preset, as docs/validation.md.
 
-    python -m analysis.validate                      # 30 seeds, all centres (~5 min, 2 cores)
+    python -m analysis.validate                      # 30 seeds, all centres (~2 500 runs, ~25 min, 2 cores)
     python -m analysis.validate --quick              # 6 seeds, two centres: machinery check
     python -m analysis.validate --seeds 50 --centres health library --out /tmp/v.md
     python -m analysis.validate --robustness         # + one-at-a-time parameter sweep
@@ -32,6 +32,8 @@ from analysis.validation import (  # noqa: E402
     PASS,
     PATTERNS,
     ROBUSTNESS_PARAMS,
+    VALIDATION,
+    VERIFICATION,
     PatternResult,
     results_frame,
     robustness,
@@ -67,10 +69,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 #: How each pattern's effect reads (see the criteria in analysis/validation.py).
-EFFECT_FORMAT = {"2b": "{:.0%}", "5a": "{:+.2f} ties", "5b": "{:+.1%} pts", "7": "{:.0%}",
-                 "8a": "×{:.2f}", "8b": "{:.0%}", "9a": "{:+.2f}", "9b": "{:+.3f}",
+EFFECT_FORMAT = {"1e": "{:.0%}", "2b": "{:.0%}", "5a": "{:+.2f} ties", "5b": "{:+.1%} pts",
+                 "7": "{:.0%}", "8a": "×{:.2f}", "8b": "{:.0%}", "9a": "{:+.2f}", "9b": "{:+.3f}",
                  "10a": "{:+.0%} pts", "10b": "{:+.0%} pts", "11": "{:+.0%} pts",
-                 "O2": "{:+.0%} pts", "O3": "{:+.0%} pts"}  # fmt: skip
+                 "M1": "{:.0%}", "V1": "{:+.0%} pts", "O2": "{:+.0%} pts",
+                 "O3": "{:+.0%} pts"}  # fmt: skip
 
 
 def _fmt(value: float, pid: str) -> str:
@@ -93,9 +96,11 @@ def figure(results: list[PatternResult], centres: list[str]) -> bytes:
     ax.set_ylim(len(ids), 0)
     ax.set_xticks(np.arange(len(centres)) + 0.47, centres)
     ax.set_yticks(np.arange(len(ids)) + 0.45,
-                  [f"{i} {PATTERNS[i].expected[:38]}" for i in ids], fontsize=7)  # fmt: skip
+                  [f"{i}{'*' if PATTERNS[i].kind == VERIFICATION else ''} "
+                   f"{PATTERNS[i].expected[:38]}" for i in ids], fontsize=7)  # fmt: skip
     ax.tick_params(length=0)
-    ax.set_title("Patterns by centre (green pass, red fail, grey too few events)", fontsize=9)
+    ax.set_title("Patterns by centre (green pass, red fail, grey too few events; "
+                 "* verification)", fontsize=9)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=120)
@@ -129,6 +134,22 @@ def robustness_table(frame) -> list[str]:
 ROBUSTNESS_COMMAND = "python -m analysis.validate --robustness"
 
 
+def _pattern_table(results: list[PatternResult], kind: str, title: str, intro: str) -> list[str]:
+    mine = [r for r in results if r.kind == kind]
+    if not mine:
+        return []
+    lines = ["", f"## {title}", "", intro, "",
+             "| pattern | centre | expected (report passage) | effect | 95 % interval | result "
+             "| note |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in mine:
+        interval = (f"[{_fmt(r.low, r.pattern)}, {_fmt(r.high, r.pattern)}]"
+                    if np.isfinite(r.low) else "–")  # fmt: skip
+        lines.append(f"| {r.pattern} | {r.centre} | {r.expected} (*{r.passage}*) | "
+                     f"{_fmt(r.effect, r.pattern)} | {interval} | {MARK[r.status]} | "
+                     f"{r.note} |")  # fmt: skip
+    return lines
+
+
 def report(results: list[PatternResult], args, seconds: float, n_arms: int,
            robust=None) -> str:  # fmt: skip
     command = (f"python -m analysis.validate --seeds {args.seeds} --centres "
@@ -138,36 +159,41 @@ def report(results: list[PatternResult], args, seconds: float, n_arms: int,
         "",
         "Pattern-oriented validation (Grimm et al. 2005): the report's stylised facts "
         "(`shared/DOMAIN.md`) and further concrete observations, each a comparison between "
-        "arms over the same seeds, checked on every centre preset. Definitions and pass "
-        "criteria: `analysis/validation.py` (one function per pattern, its docstring states "
-        "the criterion). Findings, calibration, robustness and verification notes follow "
-        "the table (edit them in `docs/validation_notes.md`).",
+        "arms over the same seeds, checked on every centre preset. Patterns that hold by "
+        "construction of one mechanism are *verification* and reported apart from the "
+        "*validation* patterns, which must emerge. Definitions and pass criteria: "
+        "`analysis/validation.py` (one function per pattern; its docstring states the "
+        "criterion and the kind). Notes follow the tables (edit them in "
+        "`docs/validation_notes.md`).",
         "",
         f"Produced by `{command}` — seeds 0–{args.seeds - 1}, {n_arms} arms, "
         f"{seconds / 60:.1f} min with {args.jobs} workers (patterns only).",
         "",
-        "Effect: a relative paired difference (scenario vs reference, as a share of the "
-        "reference) unless marked otherwise: shares (2b, 7, 8b), a difference in deep ties "
-        "(5a) or in a share (5b; 10, 11, O2, O3 in percentage points), a degree ratio (8a), "
-        "trust differences (9a, 9b). Interval: 95 % (paired normal over seeds, or a "
-        "seed-cluster bootstrap for ratios pooled over a run's events).",
+        "Ties are pairs holding any form; ties of a form are pairs holding that form; deep "
+        "ties are pairs holding joint action or co-creation. Effect: a relative change "
+        "(ratio of the arms' means over paired seeds, minus one) unless marked otherwise: "
+        "shares or ratios (1e, 2b, 7, 8b, M1), a difference in deep ties (5a) or in a share "
+        "(5b; 10, 11, V1, O2, O3 in percentage points), a degree ratio (8a), trust "
+        "differences (9a, 9b). Interval: 95 %: Student t over seeds for paired differences "
+        "and means; a paired percentile bootstrap (`scipy.stats.bootstrap`) for relative "
+        "changes and ratios, which cannot go below −100 %; a seed-cluster percentile "
+        "bootstrap for ratios pooled over a run's events.",
         "",
     ]
-    summary = {c: sum(r.passed for r in results if r.centre == c) for c in args.centres}
-    total = {c: sum(1 for r in results if r.centre == c) for c in args.centres}
-    lines += ["| centre | passed |", "|---|---|"]
-    lines += [f"| {c} | {summary[c]} / {total[c]} |" for c in args.centres]
+    lines += ["| centre | validation passed | verification passed |", "|---|---|---|"]
+    for c in args.centres:
+        counts = []
+        for kind in (VALIDATION, VERIFICATION):
+            mine = [r for r in results if r.centre == c and r.kind == kind]
+            counts.append(f"{sum(r.passed for r in mine)} / {len(mine)}")
+        lines.append(f"| {c} | {counts[0]} | {counts[1]} |")
     lines += ["", "![pass/fail grid](validation/patterns.png)", ""]
-    lines += [
-        "| pattern | centre | expected (report passage) | effect | 95 % interval | result | note |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        interval = (f"[{_fmt(r.low, r.pattern)}, {_fmt(r.high, r.pattern)}]"
-                    if np.isfinite(r.low) else "–")  # fmt: skip
-        lines.append(f"| {r.pattern} | {r.centre} | {r.expected} (*{r.passage}*) | "
-                     f"{_fmt(r.effect, r.pattern)} | {interval} | {MARK[r.status]} | "
-                     f"{r.note} |")  # fmt: skip
+    lines += _pattern_table(results, VALIDATION, "Validation: patterns that must emerge",
+                            "Each docstring says why the pattern is not built into one rule.")
+    lines += _pattern_table(results, VERIFICATION, "Verification: patterns that hold by "
+                            "construction of one mechanism", "A pass shows the mechanism "
+                            "works as written in the running model; it is no evidence that "
+                            "the model is right. Each docstring names the mechanism.")
     if robust is not None:
         lines += robustness_table(robust)
     if NOTES.exists():

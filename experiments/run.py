@@ -5,8 +5,9 @@
     python -m experiments.run -m drivers.leadership_support=0.2,0.8 replicates=30 sweep.name=lead
     python -m experiments.run -m ... launcher=joblib      # all local cores (or slurm, ...)
 
-Writes ``timeseries.parquet``, ``actors.parquet``, ``ties.parquet`` and ``summary.json``
-into Hydra's run (or sweep job) folder; ``docs/outputs.md`` documents every column.
+Writes ``timeseries.parquet``, ``actors.parquet``, ``ties.parquet``, ``summary.json`` and
+last ``manifest.json`` (provenance, see :mod:`experiments.manifest`) into Hydra's run (or
+sweep job) folder; ``docs/outputs.md`` documents every column.
 A sweep (``-m``) skips complete jobs, keeps going past failed ones and exits with status 1
 if any failed (see :mod:`experiments.sweep` and ``docs/researchers.md``).
 """
@@ -31,10 +32,12 @@ from analysis.network import write_network
 from . import sweep
 from .cli import fail, precheck, roster_overrides
 from .config import RunConfig, to_run_config
+from .manifest import MANIFEST, command_line, write_manifest
 from .outputs import remove_leftovers, stop_cleanly_on_sigterm, write_json, write_parquet
 from .simulate import RunResult, forms_table, simulate, summarise
 
-RESULT_FILES = ("timeseries.parquet", "actors.parquet", "ties.parquet", "summary.json")
+RESULT_TABLES = ("timeseries.parquet", "actors.parquet", "ties.parquet")
+RESULT_FILES = (*RESULT_TABLES, "summary.json")
 
 
 def write_results(run: RunConfig, result: RunResult, out: Path, resolved: dict) -> None:
@@ -77,12 +80,13 @@ def run_job(cfg: DictConfig) -> Path:
     if run.roster:  # record the roster's centre, not the default preset it replaced
         resolved["centre"] = dataclasses.asdict(run.centre)
     write_results(run, result, out, resolved)
+    write_manifest(out, "run", {"run": run}, tables=RESULT_TABLES)
     seconds = time.perf_counter() - started
     print(f"{run.centre.name} / {run.scenario.name}: {run.replicates} seed(s) × {run.steps} weeks "
           f"in {seconds:.1f} s")  # fmt: skip
     print("Mean ties per form (and mean trust) over seeds:")
     print(forms_table(result).round(2).to_string())
-    print(f"Files: {out}/ ({', '.join(RESULT_FILES)})")
+    print(f"Files: {out}/ ({', '.join((*RESULT_FILES, MANIFEST))})")
     return out
 
 
@@ -92,7 +96,8 @@ def run_sweep_job(cfg: DictConfig) -> sweep.JobOutcome:
     sweep.watch_launcher()  # a worker process exits if the sweep that started it is killed
     hydra_cfg = HydraConfig.get()
     out = Path(hydra_cfg.runtime.output_dir)
-    outcome = sweep.execute_job(cfg, out)
+    command = command_line("experiments.run", list(hydra_cfg.overrides.task))
+    outcome = sweep.execute_job(cfg, out, command=command)
     print(sweep.record(Path(hydra_cfg.sweep.dir), out, outcome), flush=True)
     return outcome
 

@@ -4,9 +4,10 @@ A sweep (``python -m experiments.run -m ...``) is many jobs, each one config × 
 replicate seeds, in ``sweeps/<sweep.name>/<the job's overrides>/``. Three rules make it
 safe to run on a laptop, with joblib or on a Slurm cluster alike:
 
-* **Resume** — a job whose ``summary.json`` (written last) holds the same resolved config
-  and model version is complete and is skipped; anything else is (re)run, so running an
-  interrupted sweep's command again finishes it without duplicates.
+* **Resume** — a job whose ``summary.json`` (written after its results) holds the same
+  resolved config and model version is complete and is skipped (its ``manifest.json``,
+  written last, is added if the job was killed just before it); anything else is (re)run,
+  so running an interrupted sweep's command again finishes it without duplicates.
 * **Isolation** — a job that raises writes its traceback to ``error.txt`` in its own
   folder and returns; the other jobs go on. The check happens inside the job, so it works
   whichever process or node runs it.
@@ -46,6 +47,7 @@ from omegaconf import DictConfig, OmegaConf
 
 import model
 
+from .manifest import MANIFEST, write_manifest
 from .outputs import process_alive, write_json, write_text
 
 STATE = ".sweep"
@@ -115,25 +117,33 @@ def _identity(config) -> dict | None:
     return {k: v for k, v in config.items() if k != "sweep"}
 
 
-def execute_job(cfg: DictConfig, out: Path) -> JobOutcome:
-    """Run one job into ``out`` unless it is complete; a failure goes to ``error.txt``."""
+def execute_job(cfg: DictConfig, out: Path, command: str | None = None) -> JobOutcome:
+    """Run one job into ``out`` unless it is complete; a failure goes to ``error.txt``.
+
+    ``command`` is the single-run command line recorded in the job's ``manifest.json``.
+    """
     from .config import to_run_config
-    from .run import write_results
+    from .run import RESULT_TABLES, write_results
     from .simulate import simulate
 
     out = Path(out)
     started = time.perf_counter()
     resolved = resolved_config(cfg)
     if is_complete(out, resolved):
+        if not (out / MANIFEST).is_file():  # killed between summary.json and the manifest
+            write_manifest(out, "sweep_job", {"run": to_run_config(cfg)}, command=command,
+                           tables=RESULT_TABLES)  # fmt: skip
         return JobOutcome("skipped")
     # Until summary.json is rewritten for this config the job counts as incomplete.
     (out / "summary.json").unlink(missing_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)
     (out / ERROR_FILE).unlink(missing_ok=True)
     for leftover in out.glob(".*.tmp"):  # temporary files of a job killed mid-write
         leftover.unlink(missing_ok=True)
     try:
         run = to_run_config(cfg)
         write_results(run, simulate(run), out, resolved)
+        write_manifest(out, "sweep_job", {"run": run}, command=command, tables=RESULT_TABLES)
     except Exception:  # isolate: any error of this job must not stop the others
         text = traceback.format_exc()
         seconds = time.perf_counter() - started
@@ -252,14 +262,7 @@ class SweepReport(Callback):
         lock_folder(sweep_dir)  # before touching the progress of a sweep that may be running
         SEEN_FAILURES.clear()
         os.environ[LAUNCHER_PID] = f"{socket.gethostname()}:{os.getpid()}"  # workers watch it
-        shutil.rmtree(sweep_dir / STATE / "progress", ignore_errors=True)  # older sessions
-        session = {
-            "id": f"{time.time_ns()}",
-            "started": time.time(),
-            "total": count_jobs(list(config.hydra.overrides.task)),
-        }
-        write_json(session, sweep_dir / STATE / "session.json")
-        print(f"Sweep {sweep_dir}/: {session['total']} job(s)", flush=True)
+        start_session(sweep_dir, count_jobs(list(config.hydra.overrides.task)))
         if config.sweep.name == "sweep" and sweep_dir.name == "sweep":
             print("  (unnamed: add sweep.name=<name> so different sweeps do not share this "
                   "folder)", flush=True)  # fmt: skip
@@ -268,8 +271,19 @@ class SweepReport(Callback):
         global LAST_SWEEP
         sweep_dir = Path(str(config.hydra.sweep.dir))
         LAST_SWEEP = summarise_session(sweep_dir)
-        unlock_folder()
+        try:
+            write_manifest(sweep_dir, "sweep")  # last: hashes every job's files and manifest
+        finally:
+            unlock_folder()
         print(describe(LAST_SWEEP), flush=True)
+
+
+def start_session(sweep_dir: Path, total: int) -> None:
+    """Begin counting a session of ``total`` jobs in ``sweep_dir`` (progress lines, summary)."""
+    shutil.rmtree(sweep_dir / STATE / "progress", ignore_errors=True)  # older sessions
+    session = {"id": f"{time.time_ns()}", "started": time.time(), "total": total}
+    write_json(session, sweep_dir / STATE / "session.json")
+    print(f"Sweep {sweep_dir}/: {total} job(s)", flush=True)
 
 
 def summarise_session(sweep_dir: Path) -> SweepSummary:

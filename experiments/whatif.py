@@ -35,6 +35,7 @@ from model import InputError
 from .cli import compose_run, fail
 from .config import RunConfig
 from .guards import check_writable
+from .manifest import write_manifest
 from .outputs import (
     remove_leftovers,
     stop_cleanly_on_sigterm,
@@ -238,6 +239,8 @@ def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None =
     write_parquet(both, out / "timeseries.parquet")
     write_text(report.markdown(), out / "report.md")
     write_text(report.html(), out / "report.html")  # last: its presence marks a whole report
+    arms = {"scenario": request.scenario, "baseline": request.baseline}
+    write_manifest(out, "whatif", arms, arm_column="arm")  # provenance of everything above
     return out
 
 

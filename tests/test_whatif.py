@@ -20,8 +20,8 @@ def report_dir(tmp_path_factory):
 
 def test_report_files(report_dir):
     names = sorted(p.name for p in report_dir.iterdir())
-    assert names == ["effects.csv", "effects_da.csv", "figures", "report.html", "report.md",
-                     "timeseries.parquet"]  # fmt: skip
+    assert names == ["effects.csv", "effects_da.csv", "figures", "manifest.json", "report.html",
+                     "report.md", "timeseries.parquet"]  # fmt: skip
     html = (report_dir / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 5
     # Self-contained: no scripts, stylesheets or images from elsewhere.
