@@ -36,6 +36,7 @@ to matter; each function's docstring says which. Too few events for an interval 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -43,6 +44,7 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from scipy import stats
+from tqdm import tqdm
 
 from experiments.cli import compose_run
 from experiments.simulate import build_model
@@ -374,9 +376,10 @@ class RunStore:
         """Run every missing (arm, seed) in one parallel batch."""
         todo = list(dict.fromkeys(a for a in arms if a not in self._frames))
         jobs = [(a, s) for a in todo for s in self.seeds]
-        rows = Parallel(n_jobs=self.n_jobs)(
+        rows = list(tqdm(Parallel(n_jobs=self.n_jobs, return_as="generator")(
             delayed(run_arm_seed)(self._runnable(a), s) for a, s in jobs
-        )
+        ), total=len(jobs), desc="kørsler / runs", unit="run", file=sys.stderr,
+            disable=not jobs))  # progress on stderr: a full validation takes many minutes
         for arm in todo:
             mine = [r for (a, _), r in zip(jobs, rows, strict=True) if a == arm]
             self._frames[arm] = pd.DataFrame(mine).set_index("seed").sort_index()
