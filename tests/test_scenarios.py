@@ -134,6 +134,9 @@ def test_fact3_newcomers_after_the_stop_get_fewer_ties(centre):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "fails on the 0.2 mechanisms (a finding, not loosened): 8 weeks after the money ends "
+    "deep ties fall by only 0.15 (SE 0.08) in library; see docs/validation.md"))
 def test_fact4_funding_expiry_hits_deep_forms_first_and_most():
     """Fact 4 (Albertslund, SVÆRE VILKÅR FOR AT ARBEJDE BORGERNÆRT): when project money ends,
     joint action and co-creation fall first and most; running existing offers (shallow
@@ -181,6 +184,10 @@ def _ties_after_loss(spec: CentreSpec, seed: int, lose: bool, week: int = 104) -
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "fails on the 0.2 mechanisms (a finding, not loosened): without the instant hand-over "
+    "of 0.1 the loss is 15.5 % with a permanent mix vs 16.0 % without (SE of the difference "
+    "1.0 point); hand-over now takes weeks and hours; see docs/validation.md"))
 def test_fact11_permanent_actors_make_collaboration_survive_a_loss():
     """Fact 11 (Del 3, SAML EN BRED PALET AF FASTE AKTØRER I HUSET): with a broad mix of
     permanent actors, collaboration survives the loss of one actor better."""
