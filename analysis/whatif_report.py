@@ -139,6 +139,27 @@ def with_deep_ties(timeseries: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _forum_carries_on(effects: pd.DataFrame, language: str) -> list[str]:
+    """Where the coordinating role stopped but a forum with its own convener kept meeting
+    (the house council in Aarhus), say so: the forum keeps the actors updated, so the stop
+    changes less (ODD § 1, findings of version 0.2)."""
+    if effects.empty or not {"coordinator_coverage", "forum_vitality"} <= set(effects["measure"]):
+        return []
+    first = effects[effects["months"] == effects["months"].min()].set_index("measure")
+    role, forum = first.loc["coordinator_coverage"], first.loc["forum_vitality"]
+    if not (role["difference"] < -0.5 and forum["scenario_mean"] >= 0.9):
+        return []
+    return [
+        "Tovholderens rolle er stoppet, men husets forum (fx husrådet) mødes fortsat med sin "
+        "egen mødeleder og holder aktørerne opdateret; derfor ændrer samarbejdet sig mindre, "
+        "og tovholderens timer går tilbage til vedkommendes egne relationer."
+        if language == "da" else
+        "The coordinating role has stopped, but the house's forum (e.g. the house council) "
+        "keeps meeting with its own convener and keeps the actors updated; so collaboration "
+        "changes less, and the coordinator's hours go back to its holder's own ties."
+    ]  # fmt: skip
+
+
 def effects_table(
     scenario: pd.DataFrame, baseline: pd.DataFrame, week: int, horizons=HORIZONS
 ) -> pd.DataFrame:
@@ -342,7 +363,7 @@ def explanations(effects: pd.DataFrame, language: str) -> list[str]:
     clear.
     """
     da = language == "da"
-    out = []
+    out = _forum_carries_on(effects, language)
     for form in FORMS:
         key = f"ties_{form.id}"
         for months in sorted(effects["months"].unique()):

@@ -160,3 +160,20 @@ def test_every_event_action_is_described_in_words():
         assert action not in da and action not in en  # words, not the action's id
     cut = EventSpec(week=52, action="presence_cut", kind="housing_social", share=0.6)
     assert describe_event(cut, "da") == "uge 52: boligsocial-aktørerne er 60 % mindre i huset"
+
+
+def test_the_report_says_when_a_forum_with_its_own_convener_carries_on():
+    """Association (Aarhus): after the stop the house council keeps meeting; the report says
+    so in plain words, and says nothing of the kind where the forum thinned out."""
+    from analysis.whatif_report import explanations
+
+    def effects(forum_after: float) -> pd.DataFrame:
+        rows = [("coordinator_coverage", 1.0, 0.0), ("forum_vitality", 1.0, forum_after)]
+        return pd.DataFrame([{"months": 6, "measure": m, "baseline_mean": b, "scenario_mean": s,
+                              "difference": s - b, "ci_low": s - b, "ci_high": s - b, "seeds": 10}
+                             for m, b, s in rows])  # fmt: skip
+
+    kept = explanations(effects(1.0), "da")
+    assert any("husrådet" in line for line in kept)
+    assert any("house council" in line for line in explanations(effects(1.0), "en"))
+    assert not any("husrådet" in line for line in explanations(effects(0.2), "da"))
