@@ -280,7 +280,6 @@ class CentreModel(mesa.Model):
             budget=self.budget,
             binding_budget=self.binding_budget,
             mandate=self.mandate,
-            cost=form_costs(self.pairs, self.params, level),
             shared_places=self.shared_places,
             overview=level,
             upkeep=level,

@@ -21,7 +21,8 @@ class Week:
         budget: (A,) hours each actor may spend on collaboration this week.
         binding_budget: (A,) of those, hours leadership allocated (binding forms only).
         mandate: (A,) decision latitude for deep forms.
-        cost: (6, P) hours a week each partner spends per form held.
+        cost: (6, P) hours a week each partner spends per form held; set in ``meet``
+            once this week's contacts have updated familiarity (costs depend on it).
         shared_places: how much the frame offers informal meeting places (0–1).
         overview: how far a coordinator or a lively forum gives an overview of offers (0–1).
         upkeep: how far a coordinator or a lively forum keeps actors updated (0–1).
@@ -35,7 +36,7 @@ class Week:
     budget: np.ndarray
     binding_budget: np.ndarray
     mandate: np.ndarray
-    cost: np.ndarray
+    cost: np.ndarray = field(default_factory=lambda: np.zeros((6, 0)))
     shared_places: float = 0.5
     overview: float = 0.0
     upkeep: float = 0.0

@@ -168,11 +168,15 @@ def test_the_coordinator_is_a_person_whose_role_takes_hours_and_lives_on_its_mon
     model.set_coordinator(False)
     model.step()
     assert model.role_hours == 0 and model.budget[holder.row] > with_role - 1e-9
-    model.set_coordinator(True, holder=holder.name)
-    model.end_project_funding(names=[holder.name])
+    assert holder.permanent  # permanent housing-social staff are asked first
+    project = next(a for a in model.actor_by_row if a.kind.id == "housing_social" and not a.permanent)
+    model.set_coordinator(True, holder=project.name)
     model.step()
-    assert holder.permanent or not model.coordinator_active  # its project money ended
-    assert any("project money" in what for _, what in model.interventions) or holder.permanent
+    assert model.coordinator_active and model.actor_by_row[model.coordinator_row] is project
+    model.end_project_funding(names=[project.name])
+    model.step()
+    assert not model.coordinator_active  # the role lived on that project money
+    assert any("project money ends" in what for _, what in model.interventions)
 
 
 def test_coordination_ends_when_its_holder_leaves_unless_handed_over():
