@@ -30,9 +30,18 @@ from model import WEEKLY_MEASURES, InputError
 
 from .cli import compose_run, fail
 from .config import RunConfig
+from .guards import check_writable
 from .manifest import write_manifest
-from .outputs import write_atomic, write_csv, write_parquet, write_text
+from .outputs import (
+    remove_leftovers,
+    stop_cleanly_on_sigterm,
+    write_atomic,
+    write_csv,
+    write_parquet,
+    write_text,
+)
 from .simulate import simulate
+from .whatif import centre_name, folder_name
 
 DEFAULT_WEEKS = (26, 52, 104, 156)
 DEFAULT_REPLICATES = 20
@@ -102,15 +111,16 @@ def prepare(argv: list[str]) -> StopWeek:
                                       f"scenario.events={events(week, restart)}"])  # fmt: skip
             rows.append({"arm": name, "stop_week": week, "restart_week": restart})
     arms = pd.DataFrame(rows).astype({"stop_week": "Int64", "restart_week": "Int64"})
-    out = out or Path("reports") / f"{kept.centre.name}_stopweek"
-    if out.exists() and not out.is_dir():
-        raise InputError("out", str(out), "a folder (this path is a file)")
+    out = out or Path("reports") / folder_name(f"{centre_name(kept)}_stopweek")
+    check_writable("out", out)  # before any arm runs, as the what-if does
     return StopWeek(runs, arms, out)
 
 
 def run_stopweek(request: StopWeek, show_progress: bool = True) -> Path:
     """Simulate every arm on the same seeds, build the report and write its files."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
+    for folder in (request.out, request.out / "figures"):  # files of a report killed mid-write
+        remove_leftovers(folder)
     kept = request.runs["kept"]
     bar = tqdm(total=len(request.runs) * kept.replicates, desc="kørsler / runs", unit="run",
                file=sys.stderr, disable=not show_progress)  # fmt: skip
@@ -143,6 +153,7 @@ def main(argv: list[str] | None = None) -> None:
         request = prepare(argv)
     except InputError as err:
         fail(err)
+    stop_cleanly_on_sigterm()
     started = time.perf_counter()
     out = run_stopweek(request)
     kept = request.runs["kept"]
