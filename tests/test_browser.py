@@ -91,6 +91,19 @@ def _week(status: str) -> int:
     return int(re.search(r"(?:Uge|Week) (\d+)", status).group(1))
 
 
+def _wait_for_twins_to_agree(page, week: int) -> None:
+    """Fail unless, within UI_MS, both twins' network drawings are the same SVG."""
+    script = """() => {
+        const [a, b] = ['untouched', 'with_interventions'].map(
+            (c) => document.querySelector(`.workshop-network-${c} svg`));
+        return a !== null && b !== null && a.innerHTML === b.innerHTML;
+    }"""
+    try:
+        page.wait_for_function(script, timeout=UI_MS)
+    except Exception as error:  # playwright's TimeoutError, named in the message
+        raise AssertionError(f"twins differ in week {week}: {error}") from None
+
+
 def _in_viewport(locator, width: int = 1024, height: int = 768) -> bool:
     box = locator.bounding_box()
     return (box is not None and box["width"] > 100 and box["height"] > 100 and box["x"] >= 0
@@ -168,7 +181,10 @@ def test_teacher_runs_paired_twins_on_a_projector_offline(page_url):
             for week in range(1, 4):
                 step.click()
                 expect(status).to_contain_text(f"Uge {week} ")
-                assert left.inner_html() == right.inner_html(), f"twins differ in week {week}"
+                # The two drawings are separate widgets and reach the page one after the
+                # other: wait (bounded) until both show this week, then they must agree.
+                expect(page.locator(".workshop-networks")).to_contain_text(f"uge {week} (")
+                _wait_for_twins_to_agree(page, week)
             assert left.locator("line").count() > 0
             coordinator.click()  # stop the coordinator in the right twin only
             expect(status).to_contain_text("Tovholder: stoppet")
