@@ -84,7 +84,6 @@ _ROW = {name: i for i, name in enumerate(_PAIR_DRAWS)}
 _ACTOR_DRAWS = ("hours", "forum", "leave", "join")
 _AROW = {name: i for i, name in enumerate(_ACTOR_DRAWS)}
 #: A forum attended by fewer than this share of its lively attendance counts as gone.
-_FORUM_GONE = 0.05
 
 
 @dataclass(frozen=True)
@@ -226,7 +225,8 @@ class CentreModel(mesa.Model):
     def forum_meets(self) -> bool:
         """Meetings go on while a forum exists, a coordinator convenes them, or the habit
         of meeting has not yet thinned out."""
-        return self.forum_exists or self.coordinator_active or self.forum_vitality > _FORUM_GONE
+        habit = self.forum_vitality > self.params.forum_gone_vitality
+        return self.forum_exists or self.coordinator_active or habit
 
     @property
     def system_level(self) -> float:
@@ -594,6 +594,7 @@ class CentreModel(mesa.Model):
         rng = self.rng
         prefix = group.name or group.kind
         pick = _or_default
+        prm = self.params
         rows = []
         for _ in range(group.count):
             funding = group.funding or ("permanent" if profile.permanent else "project")
@@ -605,20 +606,21 @@ class CentreModel(mesa.Model):
                 "capacity_hours": float(pick(group.capacity_hours, profile.capacity_hours)),
                 "core_load": _clip(
                     drivers.core_load + pick(group.core_load_offset, profile.core_load_offset)
-                    + rng.normal(0, 0.05), 0.0, 0.95,
+                    + rng.normal(0, prm.actor_spread), 0.0, prm.max_core_load,
                 ),
                 "leadership": _clip(
                     drivers.leadership_support
                     + pick(group.leadership_offset, profile.leadership_offset)
-                    + rng.normal(0, 0.05), 0.0, 1.0,
+                    + rng.normal(0, prm.actor_spread), 0.0, 1.0,
                 ),
                 "risk_willingness": _clip(
-                    pick(group.risk_willingness, profile.risk_willingness) + rng.normal(0, 0.05),
+                    pick(group.risk_willingness, profile.risk_willingness)
+                    + rng.normal(0, prm.actor_spread),
                     0.0, 1.0,
                 ),
                 "cocreation_experience": _clip(
                     pick(group.cocreation_experience, profile.cocreation_experience)
-                    + rng.normal(0, 0.05), 0.0, 1.0,
+                    + rng.normal(0, prm.actor_spread), 0.0, 1.0,
                 ),
                 "forum_attendance": profile.forum_attendance,
                 "permanent": funding == "permanent",
@@ -662,7 +664,7 @@ class CentreModel(mesa.Model):
             presence[candidates[on_days[candidates]]] = True
             return presence
         if co_located:
-            presence[candidates[self.rng.random(len(candidates)) < 0.8]] = True
+            presence[candidates[self.rng.random(len(candidates)) < self.params.housed_presence]] = True
             presence[self.rng.choice(candidates)] = True
         else:
             presence[self.rng.choice(candidates, size=min(2, len(candidates)), replace=False)] = True
@@ -727,9 +729,10 @@ class CentreModel(mesa.Model):
         p.reset_pairs(ks)
         p.familiarity[ks] = (
             prm.initial_familiarity + prm.same_organisation_familiarity * colleagues
-            + self.rng.uniform(0, 0.1, len(ks))
+            + self.rng.uniform(0, prm.introduction_familiarity_spread, len(ks))
         )
-        p.trust[ks] = np.clip(prm.baseline_trust + self.rng.uniform(-0.05, 0.05, len(ks)), 0, 1)
+        spread = prm.baseline_trust_spread
+        p.trust[ks] = np.clip(prm.baseline_trust + self.rng.uniform(-spread, spread, len(ks)), 0, 1)
 
     def refresh_pair_attributes(self) -> None:
         """Recompute the static pair fields after actors or their presence changed."""

@@ -47,7 +47,7 @@ def deep_form_mandate(leadership: np.ndarray, expired: np.ndarray, params: Model
 
 def reach_factor(overlap: np.ndarray, params: ModelParams) -> np.ndarray:
     """Cost multiplier: reaching a partner who is seldom in the house costs more."""
-    return 1.0 + params.reach_cost * (1.0 - np.minimum(3.0 * overlap, 1.0))
+    return 1.0 + params.reach_cost * (1.0 - np.minimum(params.reach_overlap_scale * overlap, 1.0))
 
 
 def form_costs(pairs, params: ModelParams, system_level: float) -> np.ndarray:

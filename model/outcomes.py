@@ -83,23 +83,27 @@ def realise_outcomes(pairs, actors, week, params: ModelParams, u) -> Outcomes:
     capacity = params.crowding_capacity * (1.0 + week.booking)
     excess = np.maximum(crowd[iu] - capacity, 0.0) + np.maximum(crowd[ju] - capacity, 0.0)
     exchange = exchanging & (u["exchange"] < params.exchange_rate)
-    ok_chance = params.exchange_success * (0.5 + 0.5 * p.familiarity) / (
+    w = params.exchange_familiarity_weight
+    ok_chance = params.exchange_success * ((1.0 - w) + w * p.familiarity) / (
         1.0 + params.crowding_penalty * excess
     )
     exchange_success = exchange & (u["exchange_ok"] < ok_chance)
 
     anchored = a.permanent[iu] | a.permanent[ju]
+    lowest, highest = params.min_success_chance, params.max_success_chance
     joint_done = held[Form.JOINT_ACTION] & (u["joint_done"] < 1.0 / params.joint_action_weeks)
-    joint_chance = np.clip(params.joint_action_success + params.trust_weight * (p.trust - 0.5)
-                           + params.anchoring_bonus * anchored, 0.05, 0.95)  # fmt: skip
+    joint_chance = np.clip(params.joint_action_success
+                           + params.trust_weight * (p.trust - params.joint_trust_pivot)
+                           + params.anchoring_bonus * anchored, lowest, highest)  # fmt: skip
     joint_offer = joint_done & (u["joint_ok"] < joint_chance)
 
     experience = 0.5 * (a.cocreation_experience[iu] + a.cocreation_experience[ju])
     cocreating = held[Form.CO_CREATION]
     cocreation_done = cocreating & (u["cocreation_done"] < 1.0 / params.cocreation_weeks)
-    cocreation_chance = np.clip(params.cocreation_success + params.trust_weight * (p.trust - 0.6)
+    cocreation_chance = np.clip(params.cocreation_success
+                                + params.trust_weight * (p.trust - params.cocreation_trust_pivot)
                                 + params.experience_weight * experience
-                                + params.anchoring_bonus * anchored, 0.05, 0.95)  # fmt: skip
+                                + params.anchoring_bonus * anchored, lowest, highest)  # fmt: skip
     cocreation_success = cocreation_done & (u["cocreation_ok"] < cocreation_chance)
     # A new partner is one new to co-creating (few co-creation weeks in all); a long-standing
     # pair's new round together is not new to itself (*Samskabe*: tunnel vision).
@@ -127,6 +131,7 @@ def realise_outcomes_reference(pairs, actors, week, params, u) -> Outcomes:
     out = {f.name: np.zeros(n, dtype=bool) for f in fields(Outcomes)}
     crowd, fresh = np.zeros(n_rows), np.zeros(n_rows)
     fresh_tie = np.zeros(n, dtype=bool)
+    lowest, highest = params.min_success_chance, params.max_success_chance
     for k in range(n):
         if p.held[Form.RESOURCE_EXCHANGE, k]:
             crowd[p.iu[k]] += 1.0
@@ -145,21 +150,24 @@ def realise_outcomes_reference(pairs, actors, week, params, u) -> Outcomes:
             out["referral"][k] = u["referral"][k] < chance
         if p.held[Form.RESOURCE_EXCHANGE, k] and u["exchange"][k] < params.exchange_rate:
             excess = max(crowd[i] - capacity, 0.0) + max(crowd[j] - capacity, 0.0)
-            ok = params.exchange_success * (0.5 + 0.5 * p.familiarity[k]) / (
+            w = params.exchange_familiarity_weight
+            ok = params.exchange_success * ((1.0 - w) + w * p.familiarity[k]) / (
                 1.0 + params.crowding_penalty * excess)
             won = u["exchange_ok"][k] < ok
             out["exchange_success" if won else "exchange_failure"][k] = True
         if p.held[Form.JOINT_ACTION, k] and u["joint_done"][k] < 1.0 / params.joint_action_weeks:
-            chance = (params.joint_action_success + params.trust_weight * (p.trust[k] - 0.5)
+            chance = (params.joint_action_success
+                      + params.trust_weight * (p.trust[k] - params.joint_trust_pivot)
                       + params.anchoring_bonus * anchored)  # fmt: skip
-            won = u["joint_ok"][k] < min(max(chance, 0.05), 0.95)
+            won = u["joint_ok"][k] < min(max(chance, lowest), highest)
             out["joint_offer" if won else "joint_failure"][k] = True
         if p.held[Form.CO_CREATION, k] and u["cocreation_done"][k] < 1.0 / params.cocreation_weeks:
-            chance = (params.cocreation_success + params.trust_weight * (p.trust[k] - 0.6)
+            chance = (params.cocreation_success
+                      + params.trust_weight * (p.trust[k] - params.cocreation_trust_pivot)
                       + params.experience_weight
                       * (0.5 * (a.cocreation_experience[i] + a.cocreation_experience[j]))
                       + params.anchoring_bonus * anchored)  # fmt: skip
-            won = u["cocreation_ok"][k] < min(max(chance, 0.05), 0.95)
+            won = u["cocreation_ok"][k] < min(max(chance, lowest), highest)
             out["cocreation_success" if won else "cocreation_failure"][k] = True
             novelty = min(
                 params.tunnel_weeks / (params.tunnel_weeks + p.cocreation_weeks[k])

@@ -118,6 +118,27 @@ class ModelParams:
         success_memory_weeks: weeks over which an actor's recent successes are remembered.
         handover_weeks: weeks a partner needs to take over a leaver's relation.
         handover_hours: hours a week taking over one relation costs the taker.
+        actor_spread: standard deviation of each actor's own variation around its group's
+            core load, leadership backing, risk willingness and co-creation experience
+            (assumption: actors of one kind differ a little).
+        max_core_load: highest core load an actor can draw (everyone keeps some hours).
+        housed_presence: chance a housed actor is in the house in each slot of its
+            presence pattern (assumption: most, not all, of its working slots).
+        introduction_familiarity_spread: width of the uniform extra familiarity two actors
+            start with when they first meet (assumption).
+        baseline_trust_spread: half-width of the uniform spread around ``baseline_trust``
+            two actors start with (assumption).
+        reach_overlap_scale: 1 / the share of slots two partners share at which reaching
+            each other costs nothing extra (3 = a third of the week together).
+        exchange_familiarity_weight: how much an exchange's success depends on the
+            partners' familiarity: chance ∝ (1 − weight) + weight · familiarity.
+        joint_trust_pivot: trust at which joint action succeeds at ``joint_action_success``.
+        cocreation_trust_pivot: trust at which co-creation succeeds at ``cocreation_success``
+            (higher than for joint action: co-creation is the most binding form).
+        min_success_chance: lowest chance a joint effort succeeds, however it is set up.
+        max_success_chance: highest chance a joint effort succeeds (none is certain).
+        forum_gone_vitality: a forum without a convener whose vitality has thinned below this
+            no longer meets.
         handover_share: share of the leaver's familiarity and trust the taker reaches.
     """
 
@@ -192,6 +213,18 @@ class ModelParams:
     handover_weeks: int = 8
     handover_hours: float = 0.5
     handover_share: float = 0.8
+    actor_spread: float = 0.05
+    max_core_load: float = 0.95
+    housed_presence: float = 0.8
+    introduction_familiarity_spread: float = 0.1
+    baseline_trust_spread: float = 0.05
+    reach_overlap_scale: float = 3.0
+    exchange_familiarity_weight: float = 0.5
+    joint_trust_pivot: float = 0.5
+    cocreation_trust_pivot: float = 0.6
+    min_success_chance: float = 0.05
+    max_success_chance: float = 0.95
+    forum_gone_vitality: float = 0.05
 
     def validate(self) -> None:
         """Raise :class:`InputError` for a negative or non-finite value, a share above 1
@@ -207,7 +240,9 @@ class ModelParams:
             "fresh_partner_novelty", "mandate_to_enter_deep", "no_overview_factor",
             "handover_share", "seek_contact_rate", "forum_thinning", "understanding_gain",
             "understanding_decay", "volunteer_hours_spread", "system_relief", "volunteer_leave_rate",
-            "volunteer_join_rate",
+            "volunteer_join_rate", "max_core_load", "housed_presence", "baseline_trust_spread",
+            "exchange_familiarity_weight", "joint_trust_pivot", "cocreation_trust_pivot",
+            "min_success_chance", "max_success_chance", "forum_gone_vitality",
         }  # fmt: skip
         for f in fields(self):
             value = getattr(self, f.name)
