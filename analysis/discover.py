@@ -29,16 +29,14 @@ import pandas as pd
 
 from experiments.outputs import write_csv, write_text
 from model import FORMS, InputError
+from model.drivers import DRIVERS
 
 MIN_COVERAGE = 0.5  # a region that explains fewer than half the cases is not "the" region
 MAX_BOXES = 2
 DENSITY_TOLERANCE = 0.05  # a restriction must raise the region's density by more to be kept
 #: Words for inputs and measures (Danish, English); anything else is shown by its key.
 WORDS: dict[str, tuple[str, str]] = {
-    "co_location": ("samlokalisering", "co-location"),
-    "leadership_support": ("ledelsesopbakning", "leadership support"),
-    "core_load": ("kerneopgavepres", "core-task load"),
-    "coordinator": ("tovholder", "coordinator"),
+    **{d.name: (d.danish, d.english) for d in DRIVERS},
     "forum": ("husråd", "house council"),
     "ties_total": ("samarbejdsrelationer", "collaboration ties"),
     "ties_any": ("par med mindst én samarbejdsform", "pairs with any form of collaboration"),

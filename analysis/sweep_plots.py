@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments.outputs import write_atomic  # noqa: E402
+from model.drivers import DRIVERS  # noqa: E402
 from model.forms import FORMS  # noqa: E402
 
 BAND = (0.1, 0.9)  # the band shows the middle 80 % of seeds: the spread a single centre sees
@@ -32,10 +33,7 @@ GROUP_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d
 
 #: Human names of the usual swept keys; other keys show their last part without ``_``.
 KEY_LABELS = {
-    "drivers.coordinator": ("coordinator", "tovholder"),
-    "drivers.co_location": ("co-location", "samlokalisering"),
-    "drivers.leadership_support": ("leadership support", "ledelsesopbakning"),
-    "drivers.core_load": ("core-task load", "kerneopgavebelastning"),
+    **{f"drivers.{d.name}": (d.english, d.danish) for d in DRIVERS},
     "centre": ("centre", "center"),
     "scenario": ("scenario", "scenarie"),
 }

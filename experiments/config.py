@@ -8,34 +8,29 @@ unpickle it in their workers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from model import CentreSpec, InputError, ModelParams
+from model.drivers import DRIVER_NAMES, DRIVERS, check_driver
 from model.events import EventSpec
 from model.validation import check_choice
 
 from .guards import INT64_MAX, MAX_ACTORS, MAX_REPLICATES, MAX_STEPS, check_folder_name, check_numbers
 
-
-@dataclass
-class DriversConfig:
-    """The four drivers; ``null`` takes the centre preset's value.
-
-    Args:
-        co_location: share of actors housed in the centre (0–1).
-        coordinator: whether a coordinating function (tovholder) runs at the start.
-        leadership_support: mean backing from the actors' own management (0–1).
-        core_load: mean share of capacity taken by core tasks (0–1).
-    """
-
-    co_location: float | None = None
-    coordinator: bool | None = None
-    leadership_support: float | None = None
-    core_load: float | None = None
+#: The four drivers as a run config (``drivers.<name>``), built from ``model.drivers.DRIVERS``
+#: so the table there is their only declaration; ``null`` takes the centre preset's value.
+DriversConfig = make_dataclass(
+    "DriversConfig",
+    [(d.name, (bool if d.kind == "switch" else float) | None, field(default=None)) for d in DRIVERS],
+    module=__name__,
+)
+DriversConfig.__doc__ = "The four drivers; ``null`` takes the centre preset's value.\n\n" + "\n".join(
+    f"{d.name}: {d.meaning}." for d in DRIVERS
+)
 
 
 @dataclass
@@ -124,12 +119,9 @@ def validate(run: RunConfig) -> None:
             part.validate()
         except InputError as err:
             raise err.prefixed(prefix) from None
-    d = run.drivers
-    from model.validation import check_unit
-
-    for key in ("co_location", "leadership_support", "core_load"):
+    for name in DRIVER_NAMES:
         try:
-            check_unit(key, getattr(d, key), optional=True)
+            check_driver(name, getattr(run.drivers, name))
         except InputError as err:
             raise err.prefixed("drivers.") from None
     for i, event in enumerate(run.scenario.events):

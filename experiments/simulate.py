@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from model import WEEKLY_MEASURES, CentreModel, Form
+from model.drivers import DRIVER_NAMES
 from model.forms import FORMS
 
 from .config import RunConfig
@@ -25,13 +26,9 @@ class RunResult:
 
 def build_model(run: RunConfig, seed: int) -> CentreModel:
     """The model for one seed of a run config."""
-    d = run.drivers
     return CentreModel(
         centre=run.centre,
-        co_location=d.co_location,
-        coordinator=d.coordinator,
-        leadership_support=d.leadership_support,
-        core_load=d.core_load,
+        **{name: getattr(run.drivers, name) for name in DRIVER_NAMES},
         params=run.params,
         events=run.scenario.events,
         engine=run.engine,

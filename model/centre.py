@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .drivers import DRIVER_NAMES, check_driver
 from .forms import FORMS
 from .kinds import DAYS, KIND_PROFILES, PRESENCE_PATTERNS, RESOURCES, TARGET_GROUPS, ActorKind
 from .validation import InputError, check_choice, check_positive, check_unit
@@ -199,10 +200,9 @@ class CentreSpec:
 
     def validate(self) -> None:
         """Raise :class:`InputError` with a dotted key for the first bad field."""
-        for key in ("co_location", "leadership_support", "core_load", "shared_places"):
-            check_unit(key, getattr(self, key))
-        if not isinstance(self.coordinator, bool):
-            raise InputError("coordinator", self.coordinator, "true or false")
+        for name in DRIVER_NAMES:  # the centre's own value of each driver
+            check_driver(name, getattr(self, name), optional=False)
+        check_unit("shared_places", self.shared_places)
         if not isinstance(self.forum, bool):
             raise InputError("forum", self.forum, "true or false")
         check_choice("opening", self.opening, tuple(PRESENCE_PATTERNS))

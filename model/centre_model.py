@@ -9,7 +9,6 @@ submodel named in :meth:`CentreModel.step`, in the same order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 
 import mesa
@@ -26,6 +25,7 @@ from .coordination import (
     introductions_this_week,
     role_hours_available,
 )
+from .drivers import Drivers, resolve_drivers
 from .encounters import select_forum_attendees
 from .events import schedule_events
 from .forms import FORMS, Form
@@ -86,25 +86,14 @@ _AROW = {name: i for i, name in enumerate(_ACTOR_DRAWS)}
 #: A forum attended by fewer than this share of its lively attendance counts as gone.
 
 
-@dataclass(frozen=True)
-class Drivers:
-    """The four drivers of the design card, resolved against the centre's defaults."""
-
-    co_location: float
-    coordinator: bool
-    leadership_support: float
-    core_load: float
-
-
 class CentreModel(mesa.Model):
     """One medborgercenter over weeks.
 
     Args:
         centre: the centre's frame and actors; ``None`` is a small generic mixed centre.
-        co_location: share of actors housed in the centre (0–1); ``None`` = centre's.
-        coordinator: whether a coordinating function runs at the start; ``None`` = centre's.
-        leadership_support: mean backing from the actors' management (0–1).
-        core_load: mean share of capacity taken by core tasks (0–1).
+        **drivers: the four drivers (``model.drivers.DRIVERS``: co_location, coordinator,
+            leadership_support, core_load); a driver left out or ``None`` takes the
+            centre's own value.
         params: mechanism parameters; ``None`` = defaults.
         events: timed interventions (:class:`model.events.EventSpec`), e.g. the
             coordinator stopping in week 52.
@@ -116,14 +105,11 @@ class CentreModel(mesa.Model):
         self,
         *,
         centre: CentreSpec | None = None,
-        co_location: float | None = None,
-        coordinator: bool | None = None,
-        leadership_support: float | None = None,
-        core_load: float | None = None,
         params: ModelParams | None = None,
         events: list | None = None,
         engine: str = "vectorised",
         rng=None,
+        **drivers: float | bool | None,
     ):
         super().__init__(rng=rng)
         self.centre = centre if centre is not None else CentreSpec()
@@ -131,9 +117,7 @@ class CentreModel(mesa.Model):
         self.params = params if params is not None else ModelParams()
         self.params.validate()
         self.kernels = get_kernels(engine)
-        self.drivers = self._resolve_drivers(
-            co_location, coordinator, leadership_support, core_load
-        )
+        self.drivers = resolve_drivers(self.centre, drivers)
 
         self.shared_places = self.centre.shared_places
         self.interventions: list[tuple[int, str]] = []
@@ -548,25 +532,6 @@ class CentreModel(mesa.Model):
         self._note(f"{name} {why}", week)
 
     # ------------------------------------------------------------ initialisation
-    def _resolve_drivers(self, co_location, coordinator, leadership_support, core_load) -> Drivers:
-        c = self.centre
-        for key, value in (
-            ("co_location", co_location),
-            ("leadership_support", leadership_support),
-            ("core_load", core_load),
-        ):
-            check_unit(key, value, optional=True)
-        if coordinator is not None and not isinstance(coordinator, bool | np.bool_):
-            raise InputError("coordinator", coordinator, "true, false or null")
-        return Drivers(
-            co_location=c.co_location if co_location is None else float(co_location),
-            coordinator=c.coordinator if coordinator is None else bool(coordinator),
-            leadership_support=(
-                c.leadership_support if leadership_support is None else float(leadership_support)
-            ),
-            core_load=c.core_load if core_load is None else float(core_load),
-        )
-
     def _initial_rows(self) -> list[dict]:
         rows: list[dict] = []
         for group in self.centre.actor_groups:
