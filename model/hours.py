@@ -24,14 +24,16 @@ def allocate_collaboration_hours(actors, params: ModelParams) -> tuple[np.ndarra
 
     usual = capacity · (enthusiasts for a volunteer association, else 1) · hours_factor
     free = usual · (1 − core_load)
-    extra_role = collaboration_floor · free            (loose forms only)
+    extra_role = collaboration_floor · usual · (1 − extra_role_squeeze · core_load)
+                                                       (loose forms only)
     allocated = (1 − floor) · free · leadership · (expiry_hours_factor if expired)
     returns (extra_role + allocated, allocated), zero for absent actors.
     """
     a = actors
     people = np.where(a.kind == ActorKind.VOLUNTEER, a.enthusiasts, 1).astype(np.float64)
-    free = a.capacity_hours * people * a.hours_factor * (1.0 - a.core_load)
-    extra_role = params.collaboration_floor * free
+    usual = a.capacity_hours * people * a.hours_factor
+    free = usual * (1.0 - a.core_load)
+    extra_role = params.collaboration_floor * usual * (1.0 - params.extra_role_squeeze * a.core_load)
     expiry = np.where(a.expired, params.expiry_hours_factor, 1.0)
     allocated = (1.0 - params.collaboration_floor) * free * a.leadership * expiry
     return (

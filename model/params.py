@@ -41,8 +41,14 @@ class ModelParams:
             house to keep everyone updated; fewer hours cover a share of the centre.
         newcomer_weeks: weeks an arrived actor counts as a newcomer for introductions.
         newcomer_priority: extra weight the coordinator gives to pairs with a newcomer.
-        collaboration_floor: share of free hours an actor gives to collaboration as an
+        collaboration_floor: share of its usual hours an actor gives to collaboration as an
             "extra role", whatever its leadership allows; only the loose forms may use it.
+        extra_role_squeeze: how much core-task load also squeezes the extra role (1: as
+            much as the hours leadership allocates, 0: not at all). The extra role is what
+            a person takes on beside the core tasks (*Del 3*: "når den enkelte tager det på
+            sig som en ekstra rolle"); leadership allocates from what the core tasks leave.
+            Set by hand to 0.5 against two patterns (binding forms first under core load;
+            partners narrow to the familiar, *Aalborg Øst*): 0.3 loses the second, 0.7 the first.
         expiry_hours_factor: share of leadership-allocated hours left when project money ends.
         expiry_mandate_factor: share of the mandate for development work left then.
         form_cost: hours a week each partner spends on each form it holds.
@@ -154,6 +160,7 @@ class ModelParams:
     newcomer_weeks: int = 26
     newcomer_priority: float = 4.0
     collaboration_floor: float = 0.3
+    extra_role_squeeze: float = 0.5
     expiry_hours_factor: float = 0.4
     expiry_mandate_factor: float = 0.3
     form_cost: list[float] = field(default_factory=lambda: _per_form(0.25, 0.4, 0.4, 2.0, 3.0))
@@ -240,7 +247,8 @@ class ModelParams:
             "fresh_partner_novelty", "mandate_to_enter_deep", "no_overview_factor",
             "handover_share", "seek_contact_rate", "forum_thinning", "understanding_gain",
             "understanding_decay", "volunteer_hours_spread", "system_relief", "volunteer_leave_rate",
-            "volunteer_join_rate", "max_core_load", "housed_presence", "baseline_trust_spread",
+            "volunteer_join_rate", "extra_role_squeeze", "max_core_load", "housed_presence",
+            "baseline_trust_spread",
             "exchange_familiarity_weight", "joint_trust_pivot", "cocreation_trust_pivot",
             "min_success_chance", "max_success_chance", "forum_gone_vitality",
         }  # fmt: skip
