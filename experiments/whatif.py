@@ -113,6 +113,7 @@ def prepare(argv: list[str]) -> WhatIf:
             posterior_args[key] = value
         else:
             overrides.append(arg)
+    posterior = posterior_file(posterior_args)  # before composing: a wrong file fails fast
     if not any(a.lstrip("+").startswith("replicates=") for a in overrides):
         overrides.append(f"replicates={DEFAULT_REPLICATES}")
     scenario = compose_run(overrides)
@@ -139,20 +140,26 @@ def prepare(argv: list[str]) -> WhatIf:
     weeks = sorted({max(week - 1, 0), after})
     scenario = dataclasses.replace(scenario, network_weeks=weeks)
     baseline = dataclasses.replace(baseline, network_weeks=weeks)
-    sets, posterior = posterior_sets(posterior_args, scenario)
+    sets = None if posterior is None else posterior_sets(posterior, posterior_args, scenario)
     out = out or Path("reports") / folder_name(f"{centre_name(scenario)}_{scenario.scenario.name}")
     check_writable("out", out)  # before both arms run, not after
     return WhatIf(scenario, baseline, week, out, sets, posterior)
 
 
-def posterior_sets(args: dict[str, str], run: RunConfig) -> tuple[pd.DataFrame | None, Path | None]:
-    """The parameter sets of ``params=posterior`` (drawn with the run's seed), or None."""
+def posterior_file(args: dict[str, str]) -> Path | None:
+    """The posterior file of ``params=posterior`` (checked), or None without it."""
     if not args:
-        return None, None
+        return None
     if args.get("params") != "posterior":
         raise InputError("params", args.get("params", "(missing)"),
                          "posterior (with posterior= and parameter_sets=), or params.<name>=value")
     path = Path(args.get("posterior") or DEFAULT_POSTERIOR)
+    load_posterior(path)
+    return path
+
+
+def posterior_sets(path: Path, args: dict[str, str], run: RunConfig) -> pd.DataFrame:
+    """The parameter sets of ``params=posterior``, drawn with the run's seed."""
     frame, _ = load_posterior(path)
     text = args.get("parameter_sets", str(DEFAULT_PARAMETER_SETS))
     n = run.replicates
@@ -162,8 +169,8 @@ def posterior_sets(args: dict[str, str], run: RunConfig) -> tuple[pd.DataFrame |
                          f"(each set needs two seeds or more): {', '.join(map(str, divisors)) or 'none'}")
     sets = draw_sets(frame, int(text), run.seed)
     for _, row in sets.iterrows():
-        apply_set(run.params, row.drop("particle").drop("weight"))  # out-of-range values fail now
-    return sets, path
+        apply_set(run.params, row.drop(["particle", "weight"]))  # out-of-range values fail now
+    return sets
 
 
 def set_runs(run: RunConfig, sets: pd.DataFrame) -> list[RunConfig]:
