@@ -152,7 +152,7 @@ def provenance(args, seconds: float, posterior: Posterior, extra: dict) -> dict:
     return {
         "command": command_line("analysis.calibrate", args.argv),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git": git_state(),
+        "git": args.git,
         "versions": {name: _version(name) for name in ("medborgersim", "pyabc", "mesa", "numpy")},
         "method": "ABC-SMC (pyabc): uniform priors, median-quantile tolerance from infinity, "
                   "distance = root mean square of the targets' misses",
@@ -322,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
     args.argv = argv
+    args.git = git_state()  # the code as it was when the run started
     try:
         if args.mapping is not None:
             calibrate, checks, extra = mapping_setup(args)
