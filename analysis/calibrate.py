@@ -137,6 +137,7 @@ def mapping_setup(args) -> tuple[Simulator, dict[str, Simulator], dict]:
     steps = steps_for(mapping)
     run = replace(run, centre=starting_centre(run.centre, mapping), steps=steps)
     runs = {"centre": {"baseline": run}}
+    args.budget.steps = steps  # to the last mapped date
     targets = mapping_targets(mapping)
     simulator = Simulator(("centre",), targets, steps, runs=runs, weeks=mapping_weeks(mapping))
     info = {"mapping": str(args.mapping), "centre": args.centre,
@@ -305,6 +306,20 @@ def report(args, posterior: Posterior, table: pd.DataFrame, seconds: dict, extra
                          "Patterns not used in calibration, on the calibrated cases. " + how)
     lines += check_table(table, "held-out case", "Held-out cases (posterior predictive)",
                          "Every pattern on the centre presets not used in calibration. " + how)
+    if "mapping" in extra:
+        posterior_file = (args.out.parent / "calibration" / "posterior.csv").as_posix()
+        lines += ["", "## Reading it", "",
+                  "- A mapped count *holds* when the model comes within its tolerance (a quarter "
+                  "of the count, at least one pair). A form the model keeps missing with every "
+                  "parameter set is governed by something the five calibrated parameters do not "
+                  "reach (e.g. how often exchanges happen, `exchange_rate`): say so, don't tune "
+                  "the number by hand.",
+                  f"- One seed per simulation, {b.steps} weeks; a budget this small gives a rough "
+                  "posterior (see the ESS above).",
+                  "- A what-if from this posterior: `python -m experiments.whatif "
+                  f"centre={extra['centre']} scenario=funding_expires params=posterior "
+                  f"posterior={posterior_file}`."]  # fmt: skip
+        return "\n".join(lines) + "\n"
     lines += ["", "## Reading it", "",
               "- The runs are short (one seed per case per simulation, "
               f"{b.steps} weeks) because there is no batched engine yet: the posterior carries "

@@ -118,7 +118,7 @@ class Target:
 
     def region(self) -> str:
         if self.low == self.high:
-            return f"= {self.low:.3g}"
+            return f"= {self.low:.3g} (± {self.scale:.3g})"
         if math.isinf(self.high):
             return f"≥ {self.low:.3g}"
         if math.isinf(self.low):
@@ -132,6 +132,9 @@ class Target:
         return max(self.low - value, value - self.high, 0.0) / self.scale
 
     def holds(self, value: float) -> bool:
+        """Inside the region; a point target (a mapped count) within one ``scale`` of it."""
+        if self.low == self.high:
+            return self.miss(value) <= 1.0
         return math.isfinite(value) and self.low <= value <= self.high
 
 

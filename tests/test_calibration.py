@@ -112,6 +112,8 @@ def test_a_target_misses_by_its_distance_outside_the_region():
     assert t.miss(0.5) == 0 and t.holds(0.5) and t.region() == "≥ 0.15"
     assert np.isclose(t.miss(0.05), 2.0) and not t.holds(0.05)
     assert t.miss(float("nan")) > 0 and not t.holds(float("nan"))
+    count = Target("y", "a mapped count", ("baseline",), lambda m: 0.0, low=8, high=8, scale=2)
+    assert count.holds(10) and not count.holds(10.5) and count.region() == "= 8 (± 2)"
     sim = Simulator(("library",), (TARGETS["2b"], TARGETS["6a"]))
     assert sim.distance({"library:2b": 0.3, "library:6a": -0.2}) == 0
     assert np.isclose(sim.distance({"library:2b": 0.05, "library:6a": -0.2}), math.sqrt(2 ** 2 / 2))
