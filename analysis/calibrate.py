@@ -297,6 +297,11 @@ def report(args, posterior: Posterior, table: pd.DataFrame, seconds: dict, extra
     lines += ["", f"Final generation: distance median {np.median(d):.3g}, {np.mean(d == 0):.0%} of "
               "particles with every target inside its region. ESS is Kish's effective sample "
               "size of the weights. Generation 0 samples the prior (tolerance ∞).", ""]  # fmt: skip
+    ess = float(posterior.generations["ess"].iloc[-1])
+    if ess < b.population / 4:
+        lines += [f"⚠️ The last generation's ESS is {ess:.1f} of {b.population} particles: the "
+                  "posterior rests on a few particles, so read it as rough. `--larger` (or a "
+                  "larger `--population`) gives a steadier one.", ""]  # fmt: skip
     draws = int(table["draws"].max()) if not table.empty else 0
     how = (f"{draws} parameter sets drawn by weight from the posterior, one seed each; the "
            f"defaults column runs the default parameters on the same {draws} seeds. A pattern "
