@@ -60,6 +60,7 @@ from experiments.posterior import draw_sets, write_posterior  # noqa: E402
 from model import InputError, ModelParams  # noqa: E402
 
 CASES = ("housing_area", "association", "library", "health")
+NOTES = Path(__file__).resolve().parents[1] / "docs" / "calibration_notes.md"
 LARGER = Budget(population=60, generations=5, max_simulations=1200, steps=260)
 
 
@@ -335,6 +336,8 @@ def report(args, posterior: Posterior, table: pd.DataFrame, seconds: dict, extra
               "- A what-if can draw from this posterior: `python -m experiments.whatif "
               "centre=health scenario=coordinator_stops params=posterior` (see "
               "`docs/planners.md`)."]  # fmt: skip
+    if NOTES.exists():
+        lines += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
 
 
