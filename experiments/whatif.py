@@ -15,6 +15,16 @@ status 2 before anything is written.
 Your own events need no preset; the scenario is then named after them::
 
     python -m experiments.whatif centre=health 'scenario.events=[{week:26,action:coordinator_stops}]'
+
+Parameters from a calibration (``python -m analysis.calibrate``) instead of the defaults::
+
+    python -m experiments.whatif centre=health scenario=coordinator_stops params=posterior
+    python -m experiments.whatif centre=health scenario=coordinator_stops params=posterior \
+        posterior=calibrations/mine/posterior.csv parameter_sets=5
+
+``params=posterior`` draws ``parameter_sets`` (default 10) parameter sets from the posterior
+and runs each for ``replicates / parameter_sets`` seeds (both arms alike); the report then
+says how much of the interval comes from the parameters and how much from chance.
 """
 
 from __future__ import annotations
@@ -44,10 +54,12 @@ from .outputs import (
     write_parquet,
     write_text,
 )
-from .parallel import simulate_many
+from .parallel import merge, simulate_many
+from .posterior import DEFAULT_POSTERIOR, apply_set, draw_sets, load_posterior, variance_shares
 from .simulate import RunResult
 
 DEFAULT_REPLICATES = 30
+DEFAULT_PARAMETER_SETS = 10
 USAGE = __doc__.split("\n\n")[1]
 
 
@@ -59,6 +71,8 @@ class WhatIf:
     baseline: RunConfig
     week: int
     out: Path
+    parameter_sets: pd.DataFrame | None = None  # drawn from a posterior (params=posterior)
+    posterior: Path | None = None
 
 
 def intervention_week(run: RunConfig) -> int:
@@ -85,6 +99,7 @@ def prepare(argv: list[str]) -> WhatIf:
     """
     out = None
     overrides = []
+    posterior_args: dict[str, str] = {}
     for arg in argv:
         key, sep, value = arg.partition("=")
         if not sep or arg.startswith("-"):
@@ -94,8 +109,11 @@ def prepare(argv: list[str]) -> WhatIf:
             if not value:
                 raise InputError("out", value, "a folder path")
             out = Path(value)
+        elif key in ("params", "posterior", "parameter_sets"):
+            posterior_args[key] = value
         else:
             overrides.append(arg)
+    posterior = posterior_file(posterior_args)  # before composing: a wrong file fails fast
     if not any(a.lstrip("+").startswith("replicates=") for a in overrides):
         overrides.append(f"replicates={DEFAULT_REPLICATES}")
     scenario = compose_run(overrides)
@@ -122,9 +140,85 @@ def prepare(argv: list[str]) -> WhatIf:
     weeks = sorted({max(week - 1, 0), after})
     scenario = dataclasses.replace(scenario, network_weeks=weeks)
     baseline = dataclasses.replace(baseline, network_weeks=weeks)
+    sets = None if posterior is None else posterior_sets(posterior, posterior_args, scenario)
     out = out or Path("reports") / folder_name(f"{centre_name(scenario)}_{scenario.scenario.name}")
     check_writable("out", out)  # before both arms run, not after
-    return WhatIf(scenario, baseline, week, out)
+    return WhatIf(scenario, baseline, week, out, sets, posterior)
+
+
+def posterior_file(args: dict[str, str]) -> Path | None:
+    """The posterior file of ``params=posterior`` (checked), or None without it."""
+    if not args:
+        return None
+    if args.get("params") != "posterior":
+        raise InputError("params", args.get("params", "(missing)"),
+                         "posterior (with posterior= and parameter_sets=), or params.<name>=value")
+    path = Path(args.get("posterior") or DEFAULT_POSTERIOR)
+    load_posterior(path)
+    return path
+
+
+def posterior_sets(path: Path, args: dict[str, str], run: RunConfig) -> pd.DataFrame:
+    """The parameter sets of ``params=posterior``, drawn with the run's seed."""
+    frame, _ = load_posterior(path)
+    text = args.get("parameter_sets", str(DEFAULT_PARAMETER_SETS))
+    n = run.replicates
+    divisors = [k for k in range(2, n // 2 + 1) if n % k == 0]
+    if not text.isdigit() or int(text) not in divisors:
+        raise InputError("parameter_sets", text, f"a divisor of replicates={n} from 2 to {n // 2} "
+                         f"(each set needs two seeds or more): {', '.join(map(str, divisors)) or 'none'}")
+    sets = draw_sets(frame, int(text), run.seed)
+    for _, row in sets.iterrows():
+        apply_set(run.params, row.drop(["particle", "weight"]))  # out-of-range values fail now
+    return sets
+
+
+def set_runs(run: RunConfig, sets: pd.DataFrame) -> list[RunConfig]:
+    """``run`` split into one run per parameter set, over consecutive seed blocks."""
+    per_set = run.replicates // len(sets)
+    return [dataclasses.replace(run, params=apply_set(run.params, row.drop(["particle", "weight"])),
+                                seed=run.seed + k * per_set, replicates=per_set)
+            for k, (_, row) in enumerate(sets.iterrows())]  # fmt: skip
+
+
+def uncertainty_table(request: WhatIf, scenario_ts: pd.DataFrame, baseline_ts: pd.DataFrame,
+                      measure: str = "ties_any") -> pd.DataFrame:  # fmt: skip
+    """Per horizon: the spread over seeds of the scenario's effect on ``measure``, split into
+    the parameters' part (between parameter sets) and chance's part (within a set)."""
+    per_set = request.scenario.replicates // len(request.parameter_sets)
+    rows = []
+    for horizon in HORIZONS:
+        week = request.week + horizon
+        if week > request.scenario.steps:
+            continue
+        s = scenario_ts[scenario_ts["step"] == week].set_index("seed")[measure]
+        b = baseline_ts[baseline_ts["step"] == week].set_index("seed")[measure]
+        effects = (s - b).rename("effect").reset_index()
+        effects["parameter_set"] = (effects["seed"] - request.scenario.seed) // per_set
+        shares = variance_shares(effects)
+        rows.append({"measure": measure, "weeks_after": horizon, "months": horizon * 12 // 52,
+                     "mean_effect": float(effects["effect"].mean()),
+                     "sd_effect": float(effects["effect"].std(ddof=1)), **shares})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def uncertainty_notes(table: pd.DataFrame) -> list[str]:
+    """The split of the interval into parameters and chance, in plain Danish and English."""
+    if table.empty or table["parameter_share"].isna().all():
+        return []
+    r = table.dropna(subset=["parameter_share"]).iloc[-1]
+    p, c, months = r["parameter_share"], r["chance_share"], int(r["months"])
+    return [
+        f"Usikkerhed: Intervallerne dækker både det, modellen ikke ved om sine parametre, og "
+        f"tilfældigheder. For ændringen i antal samarbejdsrelationer efter {months} måneder "
+        f"skyldes ca. {p:.0%} af spredningen parametrene (forskelle mellem {int(r['sets'])} "
+        f"parametersæt fra kalibreringen) og ca. {c:.0%} tilfældigheder (forskelle mellem "
+        "kørsler med samme parametre). / Uncertainty: the intervals cover both what the model "
+        f"does not know about its parameters and chance. For the change in ties after {months} "
+        f"months, about {p:.0%} of the spread comes from the parameters (differences between "
+        f"{int(r['sets'])} parameter sets from the calibration) and about {c:.0%} from chance "
+        "(runs differing with the same parameters).",
+    ]
 
 
 def centre_name(run: RunConfig) -> str:
@@ -211,8 +305,19 @@ def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None =
     bar = tqdm(total=2 * n, desc="kørsler / runs", unit="run", file=sys.stderr,
                disable=not show_progress)  # fmt: skip
     arms = {"scenario": request.scenario, "baseline": request.baseline}
-    results = dict(zip(arms, simulate_many(list(arms.values()), n_jobs, bar.update), strict=True))
+    if request.parameter_sets is None:
+        runs = {name: [run] for name, run in arms.items()}
+    else:
+        runs = {name: set_runs(run, request.parameter_sets) for name, run in arms.items()}
+    flat = [r for name in arms for r in runs[name]]
+    done = iter(simulate_many(flat, n_jobs, bar.update))
+    results = {name: merge([next(done) for _ in runs[name]]) for name in arms}
     bar.close()
+    extra_notes, uncertainty = [], None
+    if request.parameter_sets is not None:
+        uncertainty = uncertainty_table(request, results["scenario"].timeseries,
+                                        results["baseline"].timeseries)  # fmt: skip
+        extra_notes = uncertainty_notes(uncertainty)
     seeds = list(range(request.scenario.seed, request.scenario.seed + n))
     report = build_report(
         centre=centre_name(request.scenario),
@@ -225,7 +330,7 @@ def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None =
         networks=_network_panels(request, results["scenario"], results["baseline"]),
         seeds=seeds,
         steps=request.scenario.steps,
-        notes=notes(request),
+        notes=notes(request) + extra_notes,
     )
     out = request.out
     for name, figure in report.figures.items():
@@ -237,10 +342,19 @@ def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None =
         ignore_index=True,
     )
     write_parquet(both, out / "timeseries.parquet")
+    if uncertainty is not None:
+        write_csv(uncertainty, out / "uncertainty.csv")
+        per_set = n // len(request.parameter_sets)
+        sets = request.parameter_sets.assign(first_seed=[r.seed for r in runs["scenario"]],
+                                             seeds=per_set, posterior=str(request.posterior))  # fmt: skip
+        write_csv(sets.rename_axis("parameter_set").reset_index(), out / "parameter_sets.csv")
     write_text(report.markdown(), out / "report.md")
     write_text(report.html(), out / "report.html")  # last: its presence marks a whole report
-    arms = {"scenario": request.scenario, "baseline": request.baseline}
-    write_manifest(out, "whatif", arms, arm_column="arm")  # provenance of everything above
+    if request.parameter_sets is None:
+        write_manifest(out, "whatif", arms, arm_column="arm")  # provenance of everything above
+    else:  # every set's config recorded; its tables mix sets, so no seed replay is offered
+        sets_runs = {f"{name}/set{k}": run for name in arms for k, run in enumerate(runs[name])}
+        write_manifest(out, "whatif", sets_runs, tables=())
     return out
 
 

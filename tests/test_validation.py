@@ -174,6 +174,22 @@ def test_the_observer_reads_the_models_records_and_patches_nothing():
     assert m["ja_takeups"] >= m["ja_takeup_aligned"] and m["tied_weeks"] > 0
 
 
+def test_the_new_partner_observer_is_its_own_definition_not_the_models_rule():
+    """10b: the old observer copied the model's fresh-partner rule (since dropped). The
+    observer now marks a partner "new" from the model's take-up records alone, and splits
+    every long-standing pair's success into fresh or stale."""
+    import inspect
+
+    assert "fresh_partner" not in inspect.getsource(_Observer)
+    model = CentreModel(centre=preset("association"), leadership_support=0.9, rng=1)
+    observer = _Observer(model, last_year_from=148)
+    for _ in range(200):
+        observer.step()
+    m = observer.m
+    assert m["cc_takeups"] > 0  # co-creation was taken up: the take-up records were read
+    assert m["cc_succ_old_fresh"] + m["cc_succ_old_stale"] == m["cc_succ_old"]
+
+
 @pytest.mark.slow
 def test_strong_patterns_hold_on_few_seeds():
     """Fact 1 (co-location, +200 % in the full report) and fact 7 (private actors' working

@@ -1,0 +1,134 @@
+"""A calibrated posterior as a file, and parameter sets drawn from it (``params=posterior``).
+
+``python -m analysis.calibrate`` writes the posterior of an ABC-SMC calibration as two
+plain files side by side: ``posterior.csv`` (one row per particle: ``particle``,
+``weight`` and one column per calibrated parameter of :class:`model.ModelParams`) and
+``posterior.json`` (its provenance: priors, targets, cases, seeds, budget, git commit,
+pyabc version, date). No pickle, no database: a reader needs nothing but a CSV reader.
+
+A what-if or sweep with ``params=posterior`` draws whole parameter sets (rows, by weight)
+so the parameters' joint uncertainty, correlations included, reaches the planner's
+interval; each set is then run for a few seeds, so chance and parameters can be told
+apart (:func:`variance_shares`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import fields, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model import InputError, ModelParams
+
+from .outputs import write_csv, write_json
+
+#: Where ``python -m analysis.calibrate`` writes its posterior by default (committed).
+DEFAULT_POSTERIOR = Path(__file__).resolve().parent.parent / "docs" / "calibration" / "posterior.csv"
+FIXED_COLUMNS = ("particle", "weight")
+
+
+def scalar_parameters() -> dict[str, type]:
+    """The :class:`ModelParams` fields a posterior may hold (numbers, not per-form lists)."""
+    defaults = ModelParams()
+    return {f.name: type(getattr(defaults, f.name)) for f in fields(ModelParams)
+            if isinstance(getattr(defaults, f.name), int | float)}  # fmt: skip
+
+
+def write_posterior(particles: pd.DataFrame, weights, provenance: dict, path: Path) -> Path:
+    """Write ``path`` (CSV) and its provenance beside it (same name, ``.json``), atomically.
+
+    ``particles`` has one column per calibrated parameter; ``weights`` are normalised here.
+    """
+    w = np.asarray(weights, dtype=float)
+    frame = particles.reset_index(drop=True).copy()
+    frame.insert(0, "weight", w / w.sum())
+    frame.insert(0, "particle", np.arange(len(frame)))
+    path = Path(path)
+    write_json(provenance, path.with_suffix(".json"))
+    return write_csv(frame, path)  # last: a whole CSV means its provenance is there too
+
+
+def load_posterior(path: str | Path) -> tuple[pd.DataFrame, dict]:
+    """Read and check a posterior file; raises :class:`InputError` (one line) if unusable."""
+    path = Path(path)
+    allowed = "a posterior.csv written by python -m analysis.calibrate"
+    if not path.is_file():
+        raise InputError("posterior", str(path), allowed)
+    try:
+        frame = pd.read_csv(path)
+    except (ValueError, OSError, UnicodeDecodeError):
+        raise InputError("posterior", str(path), allowed) from None
+    known = scalar_parameters()
+    names = [c for c in frame.columns if c not in FIXED_COLUMNS]
+    if any(c not in frame.columns for c in FIXED_COLUMNS) or not names or frame.empty:
+        raise InputError("posterior", str(path), allowed + " (columns particle, weight, parameters)")
+    for name in names:
+        if name not in known:
+            raise InputError(f"posterior column {name!r}", str(path),
+                             "names of number parameters of ModelParams")  # fmt: skip
+        if not pd.api.types.is_numeric_dtype(frame[name]) or not np.isfinite(frame[name]).all():
+            raise InputError(f"posterior column {name!r}", str(path), "finite numbers in every row")
+    w = frame["weight"]
+    if not pd.api.types.is_numeric_dtype(w) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+        raise InputError("posterior column 'weight'", str(path), "finite weights >= 0, not all 0")
+    provenance = {}
+    meta = path.with_suffix(".json")
+    if meta.is_file():
+        try:
+            provenance = json.loads(meta.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise InputError("posterior provenance", str(meta), "the JSON written beside it") from None
+    return frame, provenance
+
+
+def parameter_names(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c not in FIXED_COLUMNS]
+
+
+def draw_sets(frame: pd.DataFrame, n_sets: int, seed: int) -> pd.DataFrame:
+    """``n_sets`` particles drawn by weight (with replacement) with a generator seeded by
+    ``seed``: the same request draws the same sets. Returns their rows in draw order."""
+    rng = np.random.default_rng([seed, 1729])  # a stream of its own, apart from the runs'
+    w = frame["weight"].to_numpy(dtype=float)
+    rows = rng.choice(len(frame), size=n_sets, replace=True, p=w / w.sum())
+    return frame.iloc[rows].reset_index(drop=True)
+
+
+def apply_set(params: ModelParams, row: pd.Series) -> ModelParams:
+    """``params`` with the values of one drawn particle; checked like any config."""
+    kinds = scalar_parameters()
+    values = {}
+    for name in parameter_names(row.to_frame().T):
+        value = float(row[name])
+        values[name] = int(round(value)) if kinds[name] is int else value
+    updated = replace(params, **values)
+    updated.validate()
+    return updated
+
+
+def variance_shares(effects: pd.DataFrame, value: str = "effect", group: str = "parameter_set") -> dict:
+    """How much of the spread of ``value`` comes from parameters and how much from chance.
+
+    One-way random-effects decomposition (method of moments): within a parameter set the
+    seeds differ only by chance (``within``); the variance of the set means beyond what
+    chance gives them is the parameters' part (``between``, floored at 0). Needs at least
+    two sets with two or more seeds each; otherwise the shares are NaN.
+    """
+    groups = [g[value].dropna().to_numpy(dtype=float) for _, g in effects.groupby(group)]
+    groups = [g for g in groups if len(g) >= 2]
+    nan = {"within": math.nan, "between": math.nan, "parameter_share": math.nan,
+           "chance_share": math.nan, "sets": len(groups)}  # fmt: skip
+    if len(groups) < 2:
+        return nan
+    within = float(np.mean([g.var(ddof=1) for g in groups]))
+    mean_size = float(np.mean([len(g) for g in groups]))
+    between = max(float(np.var([g.mean() for g in groups], ddof=1)) - within / mean_size, 0.0)
+    total = within + between
+    if total <= 0:
+        return nan | {"within": within, "between": between}
+    return {"within": within, "between": between, "parameter_share": between / total,
+            "chance_share": within / total, "sets": len(groups)}  # fmt: skip
