@@ -88,7 +88,8 @@ def load_roster(path: str | Path) -> CentreSpec:
                 raise err.prefixed(f"{path.name}: ") from None
             first_row = 1
     except yaml.MarkedYAMLError as err:
-        raise InputError("centre", str(path), f"a readable roster file ({_yaml_problem(err, path)})") from None
+        problem = _yaml_problem(err, path)
+        raise InputError("centre", str(path), f"a readable roster file ({problem})") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as err:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise InputError("centre", str(path), f"a readable roster file ({message})") from None

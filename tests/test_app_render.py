@@ -220,6 +220,31 @@ def test_export_writes_a_gif_with_one_frame_per_drawn_week(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.gif"]  # no temporary left
 
 
+@pytest.mark.parametrize("language, stop_week", [("da", 20), ("en", 5), ("en", 35)])
+def test_export_frame_names_the_intervention_legibly_and_keeps_the_legend_off_the_areas(language, stop_week):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from app.figures import export_frame_figure
+
+    model = WorkshopModel(centre_name="health", rng=1)
+    model.schedule_at_week(stop_week, model.set_coordinator, False)
+    fig = export_frame_figure(_run(model, 40), language, weeks=40)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    forms = fig.axes[1]
+    areas = forms.get_window_extent(renderer)
+    legend = forms.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= areas.x1  # right of the chart, not on the areas
+    labels = [t for t in forms.texts if t.get_text()]
+    assert len(labels) == 1 and labels[0].get_fontsize() >= 10 and labels[0].get_rotation() == 0
+    label = labels[0].get_window_extent(renderer)
+    assert areas.x0 <= label.x0 and label.x1 <= areas.x1  # inside the chart, beside its line
+    stacked = sum(model.datacollector.get_model_vars_dataframe()[f"ties_{f.id}"] for f in FORMS)
+    top_of_areas = forms.transData.transform((0, stacked.max()))[1]
+    assert label.y0 >= top_of_areas  # in the free band above the areas
+
+
 @pytest.mark.parametrize(
     "args, key",
     [
