@@ -25,6 +25,19 @@ def _run(model, weeks):
 # ------------------------------------------------------------------ the model
 
 
+def test_the_default_lesson_shows_all_five_forms():
+    """The page's default centre and seed show co-creation and the other four forms at
+    once within a lesson; if the model changes, pick a new DEFAULT_SEED (or centre)."""
+    from app.workshop import DEFAULT_CENTRE, DEFAULT_SEED, LESSON_WEEKS
+
+    model = _run(WorkshopModel(centre_name=DEFAULT_CENTRE, rng=DEFAULT_SEED), LESSON_WEEKS)
+    weekly = model.datacollector.get_model_vars_dataframe()
+    held = weekly[[f"ties_{form.id}" for form in FORMS]] > 0
+    weeks_with_all_five = held.all(axis=1)
+    assert weeks_with_all_five.any(), held.any().to_dict()
+    assert WorkshopModel().centre_name == DEFAULT_CENTRE  # the page opens with these
+
+
 def test_every_preset_builds_with_its_own_drivers():
     assert set(CENTRE_NAMES) == {"housing_area", "association", "library", "health"}
     for name in CENTRE_NAMES:
