@@ -35,12 +35,15 @@ from tests.docs_commands import DOCUMENTS, ROOT, Documented, documented_commands
 @dataclass(frozen=True)
 class Shrink:
     """Run the command with smaller settings: ``set`` replaces a ``key=value`` word, a
-    ``--flag value`` pair or a whole word; ``add`` appends words; ``before`` runs first."""
+    ``--flag value`` pair or a whole word; ``add`` appends words; ``before`` runs first.
+    ``once``: a costly command documented in several places runs only in the first
+    document that has it (README first)."""
 
     set: dict[str, str] = field(default_factory=dict)
     add: tuple[str, ...] = ()
     before: tuple[str, ...] = ()
     codes: tuple[int, ...] = (0,)
+    once: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ SWEEP = Shrink(set={"replicates": "2"}, add=WEEKS_10)
 STOPWEEK = Shrink(set={"weeks": "20", "restart_after": "10", "replicates": "2"}, add=("steps=40",))
 VALIDATE = Shrink(set={"--seeds": "2", "--centres": "housing_area"},
                   add=("--patterns", "1e", "--out", "v.md"))
-ROBUSTNESS = Shrink(add=("--seeds", "2", "--patterns", "1e", "--out", "v.md"))
+ROBUSTNESS = Shrink(add=("--seeds", "2", "--patterns", "1e", "--out", "v.md"), once=True)
 EXPORT = Shrink(set={"--weeks": "6", "--stop-coordinator-at": "3"})
 APP = Server()
 LHS = Shrink(set={"n": "8", "replicates": "1"}, add=WEEKS_10)
@@ -100,21 +103,22 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "sweep.name=cluster_study launcher=slurm hydra.launcher.partition=normal "
     "hydra.launcher.account=my_project": SLURM,
     "python -m experiments.sensitivity method=morris n_jobs=2": Shrink(
-        add=("morris.trajectories=2", "replicates=1", "steps=10")),
+        add=("morris.trajectories=2", "replicates=1", "steps=10"), once=True),
     "python -m experiments.design lhs n=40 drivers.leadership_support=0:1 drivers.co_location=0:1 "
     "centre=health replicates=5 sweep.name=lead_coloc": LHS,
     "python -m analysis.discover sweeps/lead_coloc --outcome final_ties_joint_action": Shrink(
         before=("python -m experiments.collect sweeps/lead_coloc",)),  # README: "after collect"
     "python -m experiments.verify sweeps/lead_coloc": Shrink(),
-    "python -m experiments.bench": Shrink(add=("--sizes", "50", "--weeks", "5", "--reference-weeks", "1")),
+    "python -m experiments.bench": Shrink(add=("--sizes", "50", "--weeks", "5", "--reference-weeks", "1"),
+                                          once=True),
     "python -m experiments.whatif centre=health scenario=coordinator_stops": Shrink(
-        add=("replicates=2", "steps=78")),
+        add=("replicates=2", "steps=78"), once=True),
     "python -m experiments.whatif centre=docs/example_roster.yaml scenario=funding_expires": Shrink(
         add=("replicates=2", "steps=130")),
     "python -m experiments.stopweek centre=health restart_after=26": STOPWEEK,
     "python -m app": APP,
     "python -m app.export centre=health --weeks 104 --stop-coordinator-at 52 --out run.gif": EXPORT,
-    "python -m app.bench health": Shrink(add=("--weeks", "2")),
+    "python -m app.bench health": Shrink(add=("--weeks", "2"), once=True),
     "python -m analysis.validate --robustness": ROBUSTNESS,
     # docs/outputs.md
     "python -m experiments.whatif": Placeholder(
@@ -290,8 +294,11 @@ def test_documented_commands_run(document, tmp_path):
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "example_roster.yaml", tmp_path / "docs" / "example_roster.yaml")
     shutil.copy(ROOT / "docs" / "example_roster.yaml", tmp_path / "my_centre.yaml")
+    earlier = {c.key for d in DOCUMENTS[:DOCUMENTS.index(document)] for c in documented_commands(d)}
     for command in documented_commands(document):
         how = HOW[command.key]
+        if isinstance(how, Shrink) and how.once and command.key in earlier:
+            continue  # run where it is first documented
         if isinstance(how, Shrink):
             _run(how, command.key, tmp_path, str(command))
         elif isinstance(how, Server):
