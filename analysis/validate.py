@@ -32,6 +32,7 @@ from analysis.validation import (  # noqa: E402
     PASS,
     PATTERNS,
     ROBUSTNESS_PARAMS,
+    ROBUSTNESS_PATTERNS,
     VALIDATION,
     VERIFICATION,
     PatternResult,
@@ -59,10 +60,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="6 seeds on housing_area and library: checks the machinery")
     parser.add_argument("--robustness", action="store_true",
                         help="also re-check patterns with each free parameter ×0.5 and ×1.5 "
-                        "(housing_area, 10 seeds)")
+                        "(housing_area, 10 seeds; with --patterns, only those of them)")
     args = parser.parse_args(argv)
     if args.seeds is not None and args.seeds < 2:
         parser.error(f"--seeds: {args.seeds} is not allowed; use an integer >= 2")
+    if args.robustness and args.patterns and not set(args.patterns) & set(ROBUSTNESS_PATTERNS):
+        parser.error(f"--patterns: {' '.join(args.patterns)} is not allowed with --robustness; "
+                     f"use at least one of {', '.join(ROBUSTNESS_PATTERNS)}")
     args.seeds = args.seeds or (6 if args.quick else 30)
     args.centres = args.centres or (list(QUICK_CENTRES) if args.quick else list(CENTRES))
     return args
@@ -213,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - start
     robust = None
     if args.robustness:
+        # --patterns narrows the sweep too (a check of the machinery need not re-run all 16)
+        recheck = [p for p in ROBUSTNESS_PATTERNS if not args.patterns or p in args.patterns]
         robust = robustness(seeds=range(min(args.seeds, 10)), n_jobs=args.jobs,
-                            params=ROBUSTNESS_PARAMS)  # fmt: skip
+                            params=ROBUSTNESS_PARAMS, pattern_ids=recheck)  # fmt: skip
         print(f"robustness: {time.perf_counter() - start - seconds:.0f} s")
     out = args.out
     write_atomic(out.parent / "validation" / "patterns.png",

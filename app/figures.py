@@ -145,12 +145,31 @@ def _stack_forms(ax, model: CentreModel, weeks: int | None = None) -> list:
 
 
 def draw_forms(ax, model: CentreModel, language: str = "da", weeks: int | None = None) -> None:
-    """Stacked area of the number of ties in each of the five forms, week by week."""
-    ax.set_ylabel(text("ties", language))
-    ax.set_title(text("forms_over_time", language), fontsize=10)
-    _forms_legend(ax, language)
+    """Stacked area of the number of ties in each of the five forms, week by week.
+
+    Drawn for slides and handouts (the exported animation): the legend sits right of the
+    chart rather than on the areas, and each intervention is named in a horizontal label in
+    a band left free above the areas, large enough to read from the back of a room.
+    """
+    ax.set_ylabel(text("ties", language), fontsize=11)
+    ax.set_title(text("forms_over_time", language), fontsize=12)
+    handles = [Patch(color=f.colour, label=f.label(language)) for f in reversed(FORMS)]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10,
+              frameon=False, borderaxespad=0)  # fmt: skip
     _stack_forms(ax, model, weeks)
-    _mark_interventions([ax], model, language, label_axis=ax)
+    top = max(float(_weekly(model)[[f"ties_{f.id}" for f in FORMS]].sum(axis=1).max()), 1.0)
+    ax.set_ylim(0, top * 1.22)  # the band above the areas holds the intervention labels
+    _mark_interventions([ax], model, language)
+    left, right = ax.get_xlim()
+    for week, note in model.interventions:
+        late = week > (left + right) / 2  # a label reads towards the side with more room
+        ax.annotate(
+            intervention_label(note, language),
+            xy=(week, 1.0), xycoords=("data", "axes fraction"), xytext=(-5 if late else 5, -5),
+            textcoords="offset points", ha="right" if late else "left", va="top", fontsize=11,
+            color=INTERVENTION_COLOUR, bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5),
+        )  # fmt: skip
+    ax.tick_params(labelsize=10)
 
 
 #: Line style of each run: a single run or the untouched twin solid, the twin with
@@ -300,7 +319,7 @@ def timeline_png(model: CentreModel, language: str = "da") -> bytes:
 def export_frame_figure(model: CentreModel, language: str = "da", weeks: int | None = None):
     """Network and forms chart side by side: one frame of an exported animation."""
     fig = Figure(figsize=(12.8, 5.4), dpi=80, layout="constrained")
-    ax_network, ax_forms = fig.subplots(1, 2, width_ratios=(1.25, 1))
+    ax_network, ax_forms = fig.subplots(1, 2, width_ratios=(1.5, 1))
     draw_network(ax_network, model, language)
     draw_forms(ax_forms, model, language, weeks=weeks)
     ax_forms.set_xlabel(text("week", language))

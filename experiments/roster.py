@@ -87,12 +87,28 @@ def load_roster(path: str | Path) -> CentreSpec:
             except InputError as err:
                 raise err.prefixed(f"{path.name}: ") from None
             first_row = 1
+    except yaml.MarkedYAMLError as err:
+        problem = _yaml_problem(err, path)
+        raise InputError("centre", str(path), f"a readable roster file ({problem})") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as err:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise InputError("centre", str(path), f"a readable roster file ({message})") from None
     if not isinstance(data, dict):
         raise InputError(path.name, type(data).__name__, "a mapping with an `actors:` list")
     return roster_spec(data, path.name, first_row)
+
+
+def _yaml_problem(err: yaml.MarkedYAMLError, path: Path) -> str:
+    """Where a YAML syntax error is and what is wrong, on one line: a planner editing the
+    file needs the line number, not the parser's "while parsing a flow mapping"."""
+    mark = err.problem_mark or err.context_mark
+    where = f"{path.name} line {mark.line + 1}, column {mark.column + 1}" if mark else path.name
+    problem = " ".join((err.problem or err.context or type(err).__name__).split())
+    opened = err.context_mark if err.problem_mark else None
+    if opened is not None and err.context and opened.line != mark.line:
+        # "while parsing a flow mapping": the bracket opened earlier is often the mistake
+        problem += f" ({err.context.removeprefix('while parsing ')} that starts on line {opened.line + 1})"
+    return f"{where}: {problem}"
 
 
 def read_csv_rows(raw: bytes) -> tuple[list[dict], int]:

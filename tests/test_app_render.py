@@ -25,6 +25,19 @@ def _run(model, weeks):
 # ------------------------------------------------------------------ the model
 
 
+def test_the_default_lesson_shows_all_five_forms():
+    """The page's default centre and seed show co-creation and the other four forms at
+    once within a lesson; if the model changes, pick a new DEFAULT_SEED (or centre)."""
+    from app.workshop import DEFAULT_CENTRE, DEFAULT_SEED, LESSON_WEEKS
+
+    model = _run(WorkshopModel(centre_name=DEFAULT_CENTRE, rng=DEFAULT_SEED), LESSON_WEEKS)
+    weekly = model.datacollector.get_model_vars_dataframe()
+    held = weekly[[f"ties_{form.id}" for form in FORMS]] > 0
+    weeks_with_all_five = held.all(axis=1)
+    assert weeks_with_all_five.any(), held.any().to_dict()
+    assert WorkshopModel().centre_name == DEFAULT_CENTRE  # the page opens with these
+
+
 def test_every_preset_builds_with_its_own_drivers():
     assert set(CENTRE_NAMES) == {"housing_area", "association", "library", "health"}
     for name in CENTRE_NAMES:
@@ -218,6 +231,31 @@ def test_export_writes_a_gif_with_one_frame_per_drawn_week(tmp_path):
     assert frames.shape[0] == 4  # weeks 0, 2, 4, 6
     assert not frames[0].shape[1] < frames[0].shape[0]  # network and chart side by side
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.gif"]  # no temporary left
+
+
+@pytest.mark.parametrize("language, stop_week", [("da", 20), ("en", 5), ("en", 35)])
+def test_export_frame_names_the_intervention_legibly_and_keeps_the_legend_off_the_areas(language, stop_week):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from app.figures import export_frame_figure
+
+    model = WorkshopModel(centre_name="health", rng=1)
+    model.schedule_at_week(stop_week, model.set_coordinator, False)
+    fig = export_frame_figure(_run(model, 40), language, weeks=40)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    forms = fig.axes[1]
+    areas = forms.get_window_extent(renderer)
+    legend = forms.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= areas.x1  # right of the chart, not on the areas
+    labels = [t for t in forms.texts if t.get_text()]
+    assert len(labels) == 1 and labels[0].get_fontsize() >= 10 and labels[0].get_rotation() == 0
+    label = labels[0].get_window_extent(renderer)
+    assert areas.x0 <= label.x0 and label.x1 <= areas.x1  # inside the chart, beside its line
+    stacked = sum(model.datacollector.get_model_vars_dataframe()[f"ties_{f.id}"] for f in FORMS)
+    top_of_areas = forms.transData.transform((0, stacked.max()))[1]
+    assert label.y0 >= top_of_areas  # in the free band above the areas
 
 
 @pytest.mark.parametrize(

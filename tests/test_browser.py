@@ -148,10 +148,10 @@ def test_teacher_runs_paired_twins_on_a_projector_offline(page_url):
             names = network.locator(".actor title").all_text_contents()
             assert len(names) >= 10 and all(name.strip() for name in names)
 
-            # Kvarterhuset Motalavej never had a coordinator: the page offers to start one.
+            # The lesson's default, Foreningernes Hus, has a coordinator from the start.
             coordinator = page.locator("button.workshop-coordinator")
-            expect(status).to_contain_text("Tovholder: ingen")
-            expect(coordinator).to_contain_text("Start en tovholder", ignore_case=True)
+            expect(status).to_contain_text("Tovholder: aktiv")
+            expect(coordinator).to_contain_text("Stop tovholderen", ignore_case=True)
             step = page.get_by_role("button", name="Step", exact=True)
             network_before, timeline_before = network.inner_html(), timeline.screenshot()
             for week in range(1, 3):
@@ -159,6 +159,15 @@ def test_teacher_runs_paired_twins_on_a_projector_offline(page_url):
                 expect(status).to_contain_text(f"Uge {week} ")
             assert network.inner_html() != network_before
             assert timeline.screenshot() != timeline_before
+
+            # Kvarterhuset Motalavej never had a coordinator: the page offers to start one.
+            page.locator(".v-navigation-drawer .v-select").first.click()
+            page.get_by_role("option", name="housing_area").click()
+            page.get_by_role("button", name="Reset").click()
+            expect(page.locator(".workshop-drivers")).to_contain_text("housing_area")
+            expect(status).to_contain_text("Tovholder: ingen")
+            expect(page.get_by_label("Tovholder fra start")).not_to_be_checked()
+            expect(coordinator).to_contain_text("Start en tovholder", ignore_case=True)
             coordinator.click()
             expect(status).to_contain_text("Tovholder: aktiv")
             expect(coordinator).to_contain_text("Stop tovholderen", ignore_case=True)

@@ -97,6 +97,25 @@ def test_bad_yaml_relations_and_keys(tmp_path):
         load_roster(write(tmp_path, "broken.yaml", "actors: [ {name: a"))
 
 
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    """A forgotten bracket: the planner is told the file and line, not only the parser's
+    "while parsing a flow mapping"."""
+    base = EXAMPLE.read_text(encoding="utf-8")
+    lines = base.splitlines(keepends=True)
+    opened = next(i for i, line in enumerate(lines) if line.startswith("  - {name: biblioteksleder"))
+    assert lines[opened + 1].rstrip().endswith("}")
+    lines[opened + 1] = lines[opened + 1].rstrip().removesuffix("}") + "\n"  # the closing } forgotten
+    path = write(tmp_path, "mit hus.yaml", "".join(lines))
+    with pytest.raises(InputError) as caught:
+        load_roster(path)
+    message = str(caught.value)
+    assert len(message.splitlines()) == 1
+    assert "mit hus.yaml line " in message
+    line = int(message.split("mit hus.yaml line ")[1].split(",")[0])
+    assert opened + 1 <= line <= opened + 3, message  # at or just after the broken actor
+    assert f"starts on line {opened + 1}" in message
+
+
 def test_cli_refuses_bad_roster_before_writing_anything(tmp_path):
     bad = write(tmp_path, "hus.csv", CSV.replace("volunteer,5", "volunter,5"))
     commands = {"experiments.run": f"hydra.run.dir={tmp_path}/out",

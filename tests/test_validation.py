@@ -224,6 +224,23 @@ def test_bad_seed_count_is_a_one_line_error(capsys):
     assert "--seeds: 1 is not allowed" in capsys.readouterr().err
 
 
+def test_patterns_narrow_the_robustness_sweep(monkeypatch, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--robustness", "--patterns", "5b"])  # 5b is not re-checked under other parameters
+    assert exit_info.value.code == 2 and "not allowed with --robustness" in capsys.readouterr().err
+    asked = {}
+
+    def robustness(**kwargs):
+        asked.update(kwargs)
+        raise SystemExit(0)  # stop before the sweep: only what it was asked for matters here
+
+    monkeypatch.setattr(cli, "validate", lambda *args, **kwargs: ([], None))
+    monkeypatch.setattr(cli, "robustness", robustness)
+    with pytest.raises(SystemExit):
+        cli.main(["--robustness", "--patterns", "1a", "5b", "--out", str(tmp_path / "v.md")])
+    assert asked["pattern_ids"] == ["1a"]
+
+
 def test_engines_agree_where_co_creation_is_frequent():
     """The tunnel-vision and new-partner rules only act on co-creating pairs: check the
     engines on a centre with strong leadership, where many pairs co-create."""
