@@ -84,6 +84,10 @@ ROBUSTNESS = Shrink(add=("--seeds", "2", "--centres", "housing_area", "--pattern
 EXPORT = Shrink(set={"--weeks": "6", "--stop-coordinator-at": "3"})
 APP = Server()
 LHS = Shrink(set={"n": "8", "replicates": "1"}, add=WEEKS_10)
+# The small budget takes ~40 min here; tests/test_calibration.py runs a tiny one end to end too.
+CALIBRATE = Shrink(add=("--population", "4", "--generations", "1", "--max-simulations", "8", "--steps", "40",
+                        "--draws", "2", "--targets", "2b", "--check", "2b", "--cases", "library",
+                        "--held-out-cases", "--jobs", "1", "--out", "cal/calibration.md"), once=True)
 SOBOL = Shrink(set={"sobol.base_samples": "2"}, add=("replicates=1", "steps=10"))
 
 #: How each documented command runs here (keys as :func:`tests.docs_commands.normalise` writes them).
@@ -178,6 +182,18 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "python -m venv .venv && .venv/bin/pip install -q -e '.[dev]'": INSTALL,
     "python -m app --open": Server(env={"BROWSER": "true"}),  # "opens" the page with /bin/true
     "python -m app --port 8800": APP,
+    # docs/calibration.md, ODD § 7, planners § 7 (calibration and params=posterior)
+    "python -m analysis.calibrate": CALIBRATE,
+    "python -m experiments.whatif centre=health scenario=coordinator_stops params=posterior": Shrink(
+        add=("replicates=4", "steps=78", "parameter_sets=2"), once=True),
+    "python -m analysis.calibrate --mapping docs/example_mapping.csv --centre docs/example_roster.yaml "
+    "--population 40 --generations 5 --max-simulations 600 "
+    "--out calibrations/mit_medborgerhus/calibration.md": Shrink(
+        set={"--population": "4", "--generations": "1", "--max-simulations": "8"},
+        add=("--jobs", "1", "--steps", "60", "--draws", "2")),
+    "python -m experiments.whatif centre=docs/example_roster.yaml scenario=funding_expires params=posterior "
+    "posterior=calibrations/mit_medborgerhus/calibration/posterior.csv": Shrink(
+        add=("replicates=4", "steps=130", "parameter_sets=2")),
     "python -m app.export centre=library --language en --every 1 --fps 12 --out library.mp4": Shrink(
         set={"--every": "2"}, add=("--weeks", "4"), codes=(0,) if shutil.which("ffmpeg") else (2,)),
 }
@@ -296,6 +312,7 @@ def test_documented_commands_run(document, tmp_path):
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "example_roster.yaml", tmp_path / "docs" / "example_roster.yaml")
     shutil.copy(ROOT / "docs" / "example_roster.yaml", tmp_path / "my_centre.yaml")
+    shutil.copy(ROOT / "docs" / "example_mapping.csv", tmp_path / "docs" / "example_mapping.csv")
     earlier = {c.key for d in DOCUMENTS[:DOCUMENTS.index(document)] for c in documented_commands(d)}
     for command in documented_commands(document):
         how = HOW[command.key]
