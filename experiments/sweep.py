@@ -56,6 +56,7 @@ FAILURES_FILE = "failures.txt"
 LOCK_FILE = "lock"
 #: Environment variable naming the launching process, for its workers' watchdog.
 LAUNCHER_PID = "MEDBORGERSIM_LAUNCHER_PID"
+CHUNKED_SWEEPER = "hydra_plugins.medborgersim_sweeper.chunked_sweeper.ChunkedSweeper"
 
 
 @dataclass
@@ -262,7 +263,9 @@ class SweepReport(Callback):
         lock_folder(sweep_dir)  # before touching the progress of a sweep that may be running
         SEEN_FAILURES.clear()
         os.environ[LAUNCHER_PID] = f"{socket.gethostname()}:{os.getpid()}"  # workers watch it
-        start_session(sweep_dir, count_jobs(list(config.hydra.overrides.task)))
+        if OmegaConf.select(config, "hydra.sweeper._target_") != CHUNKED_SWEEPER:
+            start_session(sweep_dir, count_jobs(list(config.hydra.overrides.task)))
+        # else the chunked sweeper starts the count: it alone knows how many jobs there are
         if config.sweep.name == "sweep" and sweep_dir.name == "sweep":
             print("  (unnamed: add sweep.name=<name> so different sweeps do not share this "
                   "folder)", flush=True)  # fmt: skip
