@@ -10,8 +10,8 @@ the rows the whole config gives for those seeds, and ``experiments.collect`` joi
 config's chunks back into one job.
 
 ``ChunkedSweeper`` (in ``hydra_plugins/medborgersim_sweeper/``, where Hydra looks for
-plugins) is the project's Hydra sweeper (Hydra's basic sweeper plus the
-chunks). It also skips Hydra's second composition of every job before the first one starts:
+plugins) is the project's Hydra sweeper: Hydra's basic sweeper plus the chunks. It also
+skips Hydra's second composition of every job before the first one starts:
 ``experiments.cli.precheck`` has already composed each swept value, and the launcher
 composes each job where it runs, so a job's config is composed once.
 """
@@ -24,13 +24,14 @@ from dataclasses import dataclass
 #: The keys a chunk sets; in a chunked sweep they say which seeds a job holds, not what it varies.
 CHUNK_KEYS = ("seed", "replicates")
 SETTING = "sweep.seeds_per_job"
+SWEEPER = "hydra_plugins.medborgersim_sweeper.chunked_sweeper.ChunkedSweeper"
 
 
 @dataclass
 class ChunkedSweeperConf:
     """Hydra's ``hydra/sweeper=chunked`` (the default in ``configs/config.yaml``)."""
 
-    _target_: str = "hydra_plugins.medborgersim_sweeper.chunked_sweeper.ChunkedSweeper"
+    _target_: str = SWEEPER
     max_batch_size: int | None = None
     params: dict[str, str] | None = None
 

@@ -47,6 +47,7 @@ from omegaconf import DictConfig, OmegaConf
 
 import model
 
+from .chunks import SWEEPER as CHUNKED_SWEEPER
 from .manifest import MANIFEST, write_manifest
 from .outputs import process_alive, write_json, write_text
 
@@ -56,7 +57,6 @@ FAILURES_FILE = "failures.txt"
 LOCK_FILE = "lock"
 #: Environment variable naming the launching process, for its workers' watchdog.
 LAUNCHER_PID = "MEDBORGERSIM_LAUNCHER_PID"
-CHUNKED_SWEEPER = "hydra_plugins.medborgersim_sweeper.chunked_sweeper.ChunkedSweeper"
 
 
 @dataclass
