@@ -1,24 +1,51 @@
-"""Benchmark: seconds per run for 50, 200 and 1,000 actors, vectorised vs per-pair loops.
+"""Benchmark: how fast the model runs, as ratios measured in one run on this machine.
 
-    python -m experiments.bench                 # 260 weeks, sizes 50 200 1000
-    python -m experiments.bench --sizes 50 200 --weeks 104 --reference-weeks 10
+    python -m experiments.bench                          # all three parts, defaults below
+    python -m experiments.bench --sizes 50 200 --same-weeks 3 --sweep-runs 0
 
-The per-pair reference (``engine=reference``) is timed over ``--reference-weeks`` weeks
-and its time per week scaled to the full run, since a full reference run of 1,000 actors
-would take hours. Before timing, both engines are run side by side on a small centre and
-must give identical weekly tables (they share the random draws).
+1. **Engines on the same weeks.** The per-pair reference (each mechanism's ``*_reference``
+   function, ``engine=reference``) and the vectorised engine step the same seed of the
+   same centre (50, 200 and 1,000 actors: the generic kind mix scaled up) through the same
+   weeks 1 … ``--same-weeks``; their weekly tables must be identical (they share every
+   random draw). The ratio compares like with like; early weeks need not cost what a
+   settled centre's do, so the vectorised engine's mean week over weeks 1 …
+   ``--context-weeks`` is shown beside it, as context and not as part of the ratio.
+2. **One seed at a time vs batched**, at 18 actors (the default centre) and 40 actors:
+   seconds per seed-run of ``--steps`` weeks, ``--seeds`` seeds one after another. The
+   batched engine (many seeds in one ``(seeds, pairs)`` array) is not built yet; its
+   column says so.
+3. **A sweep vs its model time.** ``--sweep-runs`` runs of the default centre (two configs,
+   ``drivers.leadership_support=0.3,0.7``) as a real sweep (``python -m experiments.run
+   -m … launcher=joblib``, ``sweep.seeds_per_job`` set so each core gets four jobs), its
+   wall time × cores against the pure model time of the same runs simulated one after
+   another in this process. Also as CPU time (the sweep's processes against the model's),
+   which a busy machine distorts less than wall time.
+
+The first lines name the machine (cores, load average), since every number depends on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pandas as pd
 
 from model import ActorGroup, CentreModel, CentreSpec
 
 MIX = {"municipal": 0.35, "housing_social": 0.1, "volunteer": 0.4, "private": 0.15}
+NOT_BUILT = "not built yet"
+ROOT = Path(__file__).resolve().parent.parent
+SWEEP_CONFIGS = ("0.3", "0.7")  # drivers.leadership_support of the sweep's two configs
 
 
 def centre_of_size(n_actors: int) -> CentreSpec:
@@ -29,50 +56,149 @@ def centre_of_size(n_actors: int) -> CentreSpec:
     return CentreSpec(name=f"bench_{n_actors}", actor_groups=groups, coordinator=True)
 
 
-def seconds_per_week(n_actors: int, weeks: int, engine: str, seed: int = 0) -> float:
-    model = CentreModel(centre=centre_of_size(n_actors), engine=engine, rng=seed)
+def timed_weeks(centre: CentreSpec, weeks: int, engine: str, seed: int = 0) -> tuple[float, pd.DataFrame]:
+    """Seconds per week over weeks 1 … ``weeks`` of one seed, and the weekly table."""
+    model = CentreModel(centre=centre, engine=engine, rng=seed)
     started = time.perf_counter()
     for _ in range(weeks):
         model.step()
-    return (time.perf_counter() - started) / weeks
+    return (time.perf_counter() - started) / weeks, model.datacollector.get_model_vars_dataframe()
 
 
-def engines_agree(n_actors: int = 12, weeks: int = 60, seeds: int = 3) -> bool:
-    """Both engines give identical weekly tables on a small centre."""
-    for seed in range(seeds):
-        tables = []
-        for engine in ("vectorised", "reference"):
-            model = CentreModel(centre=centre_of_size(n_actors), engine=engine, rng=seed)
-            for _ in range(weeks):
-                model.step()
-            tables.append(model.datacollector.get_model_vars_dataframe())
-        if not tables[0].equals(tables[1]):
-            return False
-    return True
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000])
-    parser.add_argument("--weeks", type=int, default=260)
-    parser.add_argument("--reference-weeks", type=int, default=5)
-    args = parser.parse_args(argv)
-    print(f"engines agree on small centres (3 seeds × 60 weeks): {engines_agree()}")
+def engines_on_the_same_weeks(sizes: list[int], weeks: int, context: int) -> pd.DataFrame:
+    """Part 1: both engines over the same weeks of the same seed, per centre size."""
     rows = []
-    for n in args.sizes:
-        vec = seconds_per_week(n, args.weeks, "vectorised")
-        ref = seconds_per_week(n, args.reference_weeks, "reference")
+    for n in sizes:
+        centre = centre_of_size(n)
+        reference, ref_table = timed_weeks(centre, weeks, "reference")
+        vectorised, vec_table = timed_weeks(centre, weeks, "vectorised")
+        later, _ = timed_weeks(centre, context, "vectorised")
         rows.append({
             "actors": n,
             "pairs": n * (n - 1) // 2,
-            "vectorised_s_per_run": round(vec * args.weeks, 3),
-            "vectorised_ms_per_week": round(vec * 1000, 2),
-            "reference_s_per_run_est": round(ref * args.weeks, 1),
-            "speedup": round(ref / vec, 1),
+            "weeks": f"1-{weeks}",
+            "reference_ms_per_week": round(reference * 1000, 1),
+            "vectorised_ms_per_week": round(vectorised * 1000, 2),
+            "vectorised_vs_reference": f"{reference / vectorised:.1f}x",
+            "identical_weeks": vec_table.equals(ref_table),
+            f"vectorised_ms_per_week_1-{context}": round(later * 1000, 2),
         })  # fmt: skip
-        print(f"  {n} actors done", flush=True)
-    print(pd.DataFrame(rows).to_string(index=False))
-    print(f"{args.weeks} weeks per run; reference timed over {args.reference_weeks} weeks.")
+        print(f"  engines: {n} actors done", file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
+
+
+def one_seed_at_a_time(seeds: int, steps: int) -> pd.DataFrame:
+    """Part 2: seconds per seed-run, seeds one after another (the batched engine: not built)."""
+    from .cli import compose_run
+    from .simulate import build_model
+
+    default = compose_run([f"steps={steps}"])
+    centres = {"default centre": default.centre, "40 actors": centre_of_size(40)}
+    rows = []
+    for label, centre in centres.items():
+        run = dataclasses.replace(default, centre=centre)
+        started = time.perf_counter()
+        for seed in range(seeds):
+            model = build_model(run, seed)
+            for _ in range(steps):
+                model.step()
+        per_seed = (time.perf_counter() - started) / seeds
+        rows.append({
+            "centre": label,
+            "actors": sum(g.count for g in centre.actor_groups),
+            "seeds": seeds,
+            "weeks": steps,
+            "one_at_a_time_s_per_seed": round(per_seed, 3),
+            "batched_s_per_seed": NOT_BUILT,
+            "batched_vs_one_at_a_time": NOT_BUILT,
+        })  # fmt: skip
+        print(f"  one seed at a time: {label} done", file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
+
+
+def sweep_vs_model_time(runs: int, steps: int, cores: int) -> pd.DataFrame:
+    """Part 3: a real sweep's wall time × cores (and CPU time) against its model time."""
+    from .cli import compose_run
+    from .simulate import simulate
+
+    per_config = math.ceil(runs / len(SWEEP_CONFIGS))
+    seeds_per_job = max(1, math.ceil(per_config / (2 * cores)))  # 4 jobs per core in all
+    configs = [compose_run([f"drivers.leadership_support={v}", f"replicates={per_config}",
+                            f"steps={steps}"]) for v in SWEEP_CONFIGS]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="bench_sweep_") as folder:
+        command = [sys.executable, "-m", "experiments.run", "-m",
+                   f"drivers.leadership_support={','.join(SWEEP_CONFIGS)}",
+                   f"replicates={per_config}", f"steps={steps}",
+                   f"sweep.seeds_per_job={seeds_per_job}", "launcher=joblib",
+                   f"hydra.launcher.n_jobs={cores}", f"hydra.sweep.dir={folder}/sweep"]  # fmt: skip
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"the bench sweep failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    sweep_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    model_wall, model_cpu = time.perf_counter(), time.process_time()
+    for run in configs:
+        simulate(run)
+    model_wall, model_cpu = time.perf_counter() - model_wall, time.process_time() - model_cpu
+    print("  sweep done", file=sys.stderr, flush=True)
+    return pd.DataFrame([{
+        "runs": per_config * len(SWEEP_CONFIGS),
+        "weeks": steps,
+        "jobs": len(SWEEP_CONFIGS) * math.ceil(per_config / seeds_per_job),
+        "cores": cores,
+        "sweep_wall_s": round(wall, 1),
+        "model_wall_s": round(model_wall, 1),
+        "wall_x_cores_vs_model": f"{wall * cores / model_wall:.2f}x",
+        "sweep_cpu_s": round(sweep_cpu, 1),
+        "model_cpu_s": round(model_cpu, 1),
+        "cpu_vs_model": f"{sweep_cpu / model_cpu:.2f}x",
+    }])  # fmt: skip
+
+
+def machine() -> str:
+    """Cores, load and processor of this machine: every number below depends on them."""
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"machine: {platform.node()}, {os.cpu_count()} cores (nproc), {cpu}; load average "
+            f"{load} (1, 5, 15 min); Python {platform.python_version()}; "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m experiments.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000],
+                        help="centre sizes (actors) for the engine comparison")  # fmt: skip
+    parser.add_argument("--same-weeks", type=int, default=2,
+                        help="weeks both engines run (the reference takes ~3 min a week at 1,000 actors)")
+    parser.add_argument("--context-weeks", type=int, default=52,
+                        help="weeks of the vectorised engine's context column in part 1")
+    parser.add_argument("--steps", type=int, default=260, help="weeks of a whole run (parts 2 and 3)")
+    parser.add_argument("--seeds", type=int, default=10, help="seeds for one-at-a-time (part 2)")
+    parser.add_argument("--sweep-runs", type=int, default=40, help="runs of the sweep (part 3); 0 skips it")
+    parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="sweep workers")
+    args = parser.parse_args(argv)
+    print(machine(), flush=True)
+    pd.set_option("display.width", 200)
+    print(f"\n1. Per-pair reference vs vectorised, same seed, same weeks 1-{args.same_weeks}:")
+    engines = engines_on_the_same_weeks(args.sizes, args.same_weeks, args.context_weeks)
+    print(engines.to_string(index=False))
+    print(f"\n2. One seed at a time vs batched ({args.steps} weeks a seed):")
+    print(one_seed_at_a_time(args.seeds, args.steps).to_string(index=False))
+    if args.sweep_runs > 0:
+        print(f"\n3. A sweep (launcher=joblib, {args.cores} cores) vs the same runs' model time:")
+        print(sweep_vs_model_time(args.sweep_runs, args.steps, args.cores).to_string(index=False))
+    print(f"\n(end) {machine()}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ exchanges, joint offers, new initiatives, failed efforts). ``timeseries.parquet`
 weekly table of every seed-run with the same key columns. A job counts only when its
 ``summary.json`` (written last) exists; failed or unfinished jobs are listed, not merged,
 and so are broken ones (a truncated file, a summary that is not a run's), one line each.
+The chunks of a config (a sweep with ``sweep.seeds_per_job``, :mod:`experiments.chunks`)
+are joined into one job: its ``job`` name leaves out the chunk's ``seed=`` and
+``replicates=``, and its rows are its seeds in order, as an unchunked job's are.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from model.forms import FORMS
 
+from .chunks import CHUNK_KEYS, SETTING, is_chunked
 from .cli import GROUPS
 from .outputs import write_csv, write_parquet
 from .sweep import ERROR_FILE
 
-NOT_SWEPT = {"sweep.name", "launcher"}  # how a sweep was named or launched, not what it varies
+# How a sweep was named, launched or cut into jobs, not what it varies.
+NOT_SWEPT = {"sweep.name", SETTING, "launcher"}
 FINAL_MEASURES = (
     *(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs",
     "mean_trust", "mean_familiarity",
@@ -67,15 +72,32 @@ def job_dirs(sweep_dir: Path) -> tuple[list[Path], list[Path]]:
     return complete, incomplete
 
 
-def swept_values(job: Path, config: dict) -> dict:
-    """The job's overrides as typed values, keyed by their dotted key."""
+def job_overrides(job: Path) -> list[str]:
+    """The job's command-line overrides, as Hydra saved them."""
     lines = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text(encoding="utf-8")) or []
     if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
         raise ValueError(".hydra/overrides.yaml is not a list of overrides")
+    return lines
+
+
+def config_name(lines: list[str]) -> str:
+    """The folder name of the job these overrides make, as Hydra names it (sorted
+    ``key=value`` joined by commas), without a chunk's ``seed`` and ``replicates``: the
+    name of the config a chunk belongs to."""
+    skip = set(NOT_SWEPT) | (set(CHUNK_KEYS) if is_chunked(lines) else set())
+    kept = [item.input_line for item in OverridesParser.create().parse_overrides(lines)
+            if item.key_or_group not in skip and not item.key_or_group.startswith("hydra")]  # fmt: skip
+    return ",".join(sorted(kept))
+
+
+def swept_values(job: Path, config: dict) -> dict:
+    """The job's overrides as typed values, keyed by their dotted key (not a chunk's seeds)."""
+    lines = job_overrides(job)
+    chunk = set(CHUNK_KEYS) if is_chunked(lines) else set()
     values = {}
     for item in OverridesParser.create().parse_overrides(lines):
         key = item.key_or_group
-        if key in NOT_SWEPT or key.startswith("hydra"):
+        if key in NOT_SWEPT or key in chunk or key.startswith("hydra"):
             continue
         if key in GROUPS:
             values[key] = item.get_value_element_as_str()
@@ -112,6 +134,9 @@ def collect(sweep_dir: Path) -> Collected:
             continue
         keys += [k for k in values if k not in keys]
         name = str(job.relative_to(sweep_dir))
+        lines = job_overrides(job)
+        if is_chunked(lines):  # one name for all chunks of a config, so they join
+            name = str((job.relative_to(sweep_dir).parent / config_name(lines)).as_posix())
         runs.append(_with_keys(per_seed(timeseries), name, values))
         series.append(_with_keys(timeseries, name, values))
     if not runs:

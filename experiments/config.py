@@ -44,9 +44,16 @@ class ScenarioConfig:
 
 @dataclass
 class SweepConfig:
-    """Name of a sweep's folder (``sweeps/<name>``), so two sweeps never share one."""
+    """How a sweep is laid out (neither changes any result).
+
+    Args:
+        name: the sweep's folder (``sweeps/<name>``), so two sweeps never share one.
+        seeds_per_job: cut each config's seeds into jobs of at most this many, so every
+            core stays busy (:mod:`experiments.chunks`); ``null``: one job per config.
+    """
 
     name: str = "sweep"
+    seeds_per_job: int | None = None
 
 
 @dataclass
@@ -77,8 +84,13 @@ class RunConfig:
 
 
 def register() -> None:
-    """Make the schema known to Hydra under the name ``run_schema``."""
+    """Make the schema known to Hydra under the name ``run_schema``, and the project's
+    sweeper (:mod:`experiments.chunks`) as ``hydra/sweeper=chunked``."""
+    from .chunks import ChunkedSweeperConf
+
     ConfigStore.instance().store(name="run_schema", node=RunConfig)
+    ConfigStore.instance().store(group="hydra/sweeper", name="chunked", node=ChunkedSweeperConf,
+                                 provider="medborgersim")  # fmt: skip
 
 
 def to_run_config(cfg: DictConfig) -> RunConfig:
@@ -113,6 +125,10 @@ def validate(run: RunConfig) -> None:
     check_folder_name("centre.name", run.centre.name)
     check_folder_name("scenario.name", run.scenario.name)
     check_folder_name("sweep.name", run.sweep.name)
+    per_job = run.sweep.seeds_per_job
+    if per_job is not None and not 1 <= per_job <= MAX_REPLICATES:
+        raise InputError("sweep.seeds_per_job", per_job, f"a whole number >= 1 and <= "
+                         f"{MAX_REPLICATES}, or null for one job per config")  # fmt: skip
     check_choice("engine", run.engine, ("vectorised", "reference"))
     for prefix, part in (("centre.", run.centre), ("params.", run.params)):
         try:

@@ -10,6 +10,7 @@ It is written last, atomically, after every other file of the folder.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import platform
@@ -35,8 +36,13 @@ REPLAYABLE = {"timeseries.parquet": "timeseries", "actors.parquet": "actors", "t
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
 
+@functools.cache
 def git_state(root: Path = CODE_ROOT) -> dict:
-    """The commit of the code that ran and whether tracked files differed from it."""
+    """The commit of the code that ran and whether tracked files differed from it.
+
+    Asked once per process (a worker runs many sweep jobs): the code a process runs is
+    the code it loaded, whatever happens to the working tree later.
+    """
 
     def git(*args: str) -> str | None:
         try:
@@ -53,8 +59,10 @@ def git_state(root: Path = CODE_ROOT) -> dict:
     return {"commit": commit, "dirty": None if status is None else bool(status)}
 
 
+@functools.cache
 def package_versions() -> dict[str, str]:
-    """Installed versions of the packages that matter for results; absent ones left out."""
+    """Installed versions of the packages that matter for results; absent ones left out
+    (looked up once per process: each lookup scans the installed distributions)."""
     versions = {}
     for name in KEY_PACKAGES:
         try:
@@ -127,10 +135,10 @@ def write_manifest(
         "kind": kind,
         "model_version": model.__version__,
         "command": command or command_line(module),
-        "git": git_state(),
+        "git": dict(git_state()),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "packages": package_versions(),
+        "packages": dict(package_versions()),
         "runs": {arm: run_record(run) for arm, run in (runs or {}).items()},
         "replay": {"tables": [t for t in tables if t in REPLAYABLE], "arm_column": arm_column},
         "files": file_hashes(folder),

@@ -24,10 +24,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
-from tqdm import tqdm
 
 import model
-from analysis.network import write_network
 
 from . import sweep
 from .cli import fail, precheck, roster_overrides
@@ -45,8 +43,11 @@ def write_results(run: RunConfig, result: RunResult, out: Path, resolved: dict) 
     write_parquet(result.timeseries, out / "timeseries.parquet")
     write_parquet(result.actors, out / "actors.parquet")
     write_parquet(result.ties, out / "ties.parquet")
-    for week, frame in result.networks.items():
-        write_network(frame, result.actors, out / "networks", week)
+    if result.networks:
+        from analysis.network import write_network  # networkx: only when networks are asked for
+
+        for week, frame in result.networks.items():
+            write_network(frame, result.actors, out / "networks", week)
     summary = {
         "version": model.__version__,
         "centre": run.centre.name,
@@ -71,6 +72,8 @@ def run_job(cfg: DictConfig) -> Path:
     # are this one's siblings (outputs/<date>_<time>_…/), so clean them up now.
     remove_leftovers(out.parent, "*/.*.tmp")
     remove_leftovers(out.parent, "*/networks/.*.tmp")
+    from tqdm import tqdm  # a single run's progress bar; sweep jobs print lines instead
+
     started = time.perf_counter()
     bar = tqdm(total=run.replicates, desc="seeds", unit="seed", disable=run.replicates < 2,
                file=sys.stderr)  # fmt: skip

@@ -47,6 +47,7 @@ from omegaconf import DictConfig, OmegaConf
 
 import model
 
+from .chunks import SWEEPER as CHUNKED_SWEEPER
 from .manifest import MANIFEST, write_manifest
 from .outputs import process_alive, write_json, write_text
 
@@ -262,7 +263,9 @@ class SweepReport(Callback):
         lock_folder(sweep_dir)  # before touching the progress of a sweep that may be running
         SEEN_FAILURES.clear()
         os.environ[LAUNCHER_PID] = f"{socket.gethostname()}:{os.getpid()}"  # workers watch it
-        start_session(sweep_dir, count_jobs(list(config.hydra.overrides.task)))
+        if OmegaConf.select(config, "hydra.sweeper._target_") != CHUNKED_SWEEPER:
+            start_session(sweep_dir, count_jobs(list(config.hydra.overrides.task)))
+        # else the chunked sweeper starts the count: it alone knows how many jobs there are
         if config.sweep.name == "sweep" and sweep_dir.name == "sweep":
             print("  (unnamed: add sweep.name=<name> so different sweeps do not share this "
                   "folder)", flush=True)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,9 +96,12 @@ def test_bad_value_inside_a_sweep_is_caught_before_any_job_runs(tmp_path):
     assert not (tmp_path / "sweep").exists()
 
 
-def test_bench_prints_timings_and_engine_agreement():
-    result = run_cli("--sizes", "20", "--weeks", "10", "--reference-weeks", "2",
-                     module="experiments.bench")  # fmt: skip
+def test_bench_compares_engines_on_the_same_weeks_and_names_the_machine():
+    result = run_cli("--sizes", "20", "--same-weeks", "3", "--context-weeks", "5", "--steps", "5",
+                     "--seeds", "1", "--sweep-runs", "0", module="experiments.bench")  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "engines agree on small centres (3 seeds × 60 weeks): True" in result.stdout
-    assert "speedup" in result.stdout
+    assert f"{os.cpu_count()} cores (nproc)" in result.stdout and "load average" in result.stdout
+    engines = next(line for line in result.stdout.splitlines() if line.lstrip().startswith("20 "))
+    assert engines.split()[2] == "1-3" and " True " in engines  # same weeks, identical tables
+    assert "vectorised_vs_reference" in result.stdout
+    assert "not built yet" in result.stdout  # the batched engine is not faked

@@ -5,7 +5,7 @@ Needs a Slurm cluster whose default partition ``debug`` takes jobs on this machi
 The sweep uses ``configs/launcher/slurm.yaml`` unchanged except for the partition and a
 short time limit, runs its jobs as a Slurm job array, loses one job to ``scancel`` while it
 runs, is finished by running the same command again, and gives the same files as the
-basic launcher.
+basic launcher; a sweep cut into chunks of seeds (``sweep.seeds_per_job``) gives the same numbers.
 """
 
 from __future__ import annotations
@@ -187,3 +187,22 @@ def test_slurm_results_are_identical_to_the_basic_launcher(cancelled_and_resumed
     # the comparison has teeth: the swept driver changes the results
     frames = [pd.read_parquet(basic / job / "timeseries.parquet") for job in slurm_jobs]
     assert not frames[0].equals(frames[1])
+
+
+def test_a_chunked_slurm_sweep_gives_the_basic_launchers_numbers(cluster, basic, tmp_path):
+    """``sweep.seeds_per_job=2`` makes each config two array tasks; collected, they equal
+    the unchunked basic sweep seed by seed."""
+    from experiments import collect
+
+    sweep_dir = tmp_path / "chunked"
+    result = run(sweep_dir, *SLURM, "sweep.seeds_per_job=2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "6 job(s), 6 ran" in result.stdout  # 3 configs × 2 chunks of 2 seeds
+    [array] = [p.name for p in (sweep_dir / ".submitit").iterdir() if p.name.isdigit()]
+    assert {job_state(f"{array}_{i}") for i in range(6)} == {"COMPLETED"}
+    chunked, whole = collect.collect(sweep_dir).runs, collect.collect(basic).runs
+    keys = ["drivers.co_location", "seed"]
+    chunked = chunked.drop(columns="job").sort_values(keys).reset_index(drop=True)
+    whole = whole.drop(columns=["job", "replicates"]).sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(chunked[whole.columns], whole)
+    assert len(whole) == 3 * 4
