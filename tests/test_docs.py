@@ -182,6 +182,16 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "python -m venv .venv && .venv/bin/pip install -q -e '.[dev]'": INSTALL,
     "python -m app --open": Server(env={"BROWSER": "true"}),  # "opens" the page with /bin/true
     "python -m app --port 8800": APP,
+    # docs/researchers.md, docs/performance.md (chunked sweeps)
+    "python -m experiments.run -m drivers.leadership_support=0.2,0.5,0.8 replicates=20 "
+    "sweep.seeds_per_job=10 launcher=joblib sweep.name=lead3": Shrink(
+        set={"replicates": "4", "sweep.seeds_per_job": "2"}, add=WEEKS_10),
+    "python -m experiments.run -m drivers.leadership_support=0.3,0.7 'replicates=<runs/2>' "
+    "'sweep.seeds_per_job=<so' each core gets 4 'jobs>' launcher=joblib 'hydra.launcher.n_jobs=<cores>'":
+    Placeholder("python -m experiments.run -m drivers.leadership_support=0.2,0.5,0.8 replicates=20 "
+                "sweep.seeds_per_job=10 launcher=joblib sweep.name=lead3"),
+    "python -m cProfile -m experiments.run -m steps=1 replicates=1 'drivers.co_location=<N' 'values>'":
+    Placeholder("python -m experiments.run"),
     # docs/calibration.md, ODD § 7, planners § 7 (calibration and params=posterior)
     "python -m analysis.calibrate": CALIBRATE,
     "python -m experiments.whatif centre=health scenario=coordinator_stops params=posterior": Shrink(
