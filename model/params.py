@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 
+from .residents import ResidentParams
 from .validation import InputError
 
 
@@ -119,6 +120,7 @@ class ModelParams:
         handover_weeks: weeks a partner needs to take over a leaver's relation.
         handover_hours: hours a week taking over one relation costs the taker.
         handover_share: share of the leaver's familiarity and trust the taker reaches.
+        residents: the residents' parameters (:class:`model.residents.ResidentParams`).
     """
 
     encounter_rate: float = 1.0
@@ -192,6 +194,7 @@ class ModelParams:
     handover_weeks: int = 8
     handover_hours: float = 0.5
     handover_share: float = 0.8
+    residents: ResidentParams = field(default_factory=ResidentParams)
 
     def validate(self) -> None:
         """Raise :class:`InputError` for a negative or non-finite value, a share above 1
@@ -211,6 +214,9 @@ class ModelParams:
         }  # fmt: skip
         for f in fields(self):
             value = getattr(self, f.name)
+            if isinstance(value, ResidentParams):
+                value.validate()
+                continue
             if isinstance(value, list):
                 if len(value) != 6 or any(
                     isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
