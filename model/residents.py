@@ -64,7 +64,7 @@ RESIDENT_MEASURES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class ResidentParams:
     """Parameters of the residents' submodels (all assumptions; ``docs/ODD.md`` § 7.9).
 
