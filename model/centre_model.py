@@ -195,7 +195,7 @@ class CentreModel(mesa.Model):
         self.end_concluded_efforts(outcomes)
         self.update_relations(contact, outcomes)
         self.volunteer_turnover(outcomes)
-        self.residents.week(self, outcomes)
+        self.residents.serve_residents(self, outcomes)
         self.advance_clocks(outcomes)
         self.collect_statistics(outcomes)
 

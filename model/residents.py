@@ -385,7 +385,7 @@ class AreaResidents:
         self.n_links = int(met.sum())
         return met & model.present
 
-    def week(self, model: CentreModel, outcomes: Outcomes) -> None:
+    def serve_residents(self, model: CentreModel, outcomes: Outcomes) -> None:
         """Reach, referrals, joint offers, drifting away and new resident volunteers."""
         t, p, rp, res, u = model.actor_table, model.pairs, self.params, self.state, self.u_group
         targets = self.targets_of(t)
