@@ -43,6 +43,13 @@ DEFAULT_SIZES: dict[str, int] = {
     "children": 500, "youth": 250, "families": 350, "job_seekers": 300,
     "elderly": 300, "health": 350, "newcomers": 150,
 }  # fmt: skip
+#: Each target group's name in Danish and English, plural, for reports and the app.
+GROUP_LABELS: dict[str, tuple[str, str]] = {
+    "children": ("børn", "children"), "youth": ("unge", "young people"),
+    "families": ("familier", "families"), "job_seekers": ("ledige", "job seekers"),
+    "elderly": ("ældre", "elderly residents"), "newcomers": ("nytilkomne", "newcomers"),
+    "health": ("beboere med sundhedsbehov", "residents with health needs"),
+}  # fmt: skip
 #: Rows of the residents' weekly uniform block over target groups.
 _GROUP_DRAWS = ("reach", "drift", "drift_referred", "drift_joint", "referral", "joint")
 _GROW = {name: i for i, name in enumerate(_GROUP_DRAWS)}
@@ -463,7 +470,7 @@ def resident_democrats_step_down(model: CentreModel, share: float, names: list[s
 
 
 __all__ = [
-    "AreaResidents", "DEFAULT_SIZES", "RESIDENT_MEASURES", "ResidentParams", "Residents",
+    "AreaResidents", "DEFAULT_SIZES", "GROUP_LABELS", "RESIDENT_MEASURES", "ResidentParams", "Residents",
     "check_sizes", "complete_referrals", "cut_cafe_hours", "group_sizes", "move_to_citizen_near_work",
     "offer_reach", "reach_jointly", "reach_residents", "resident_democrats_step_down",
     "resident_links", "resident_voices", "residents_drift_away", "residents_volunteer",

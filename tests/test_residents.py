@@ -6,6 +6,7 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from experiments.roster import roster_spec
@@ -239,3 +240,25 @@ def test_arriving_actors_reach_residents_too():
     frame = model.datacollector.get_model_vars_dataframe()
     assert frame["residents_reached_newcomers"].iloc[9] == 0
     assert frame["residents_reached_newcomers"].iloc[-1] > 0
+
+
+def test_the_what_if_report_says_what_changes_for_residents():
+    from analysis.whatif_report import effects_table, sentences
+
+    rows = []
+    for s in range(6):
+        for w in range(0, 70):
+            rows.append({"seed": s, "step": w, "ties_any": 20.0, "mean_trust": 0.5, "n_actors": 6,
+                         "residents_reached": 900.0 + s, "residents_reached_families": 300.0 + s,
+                         "residents_reached_youth": 100.0})  # fmt: skip
+    base = pd.DataFrame(rows)
+    scen = base.copy()
+    after = scen["step"] >= 10
+    scen.loc[after, "residents_reached_families"] -= 40 + scen.loc[after, "seed"]
+    scen.loc[after, "residents_reached"] -= 40 + scen.loc[after, "seed"]
+    effects = effects_table(scen, base, week=10, horizons=(52,))
+    da, en = sentences(effects, "da")[-1], sentences(effects, "en")[-1]
+    assert "omkring 40 færre familier" in da and "95 %-interval" in da
+    assert "about 40 fewer families" in en and "95 % interval" in en
+    same = effects_table(base, base, week=10, horizons=(52,))
+    assert "about as many residents" in sentences(same, "en")[-1]
