@@ -56,6 +56,8 @@ _GROW = {name: i for i, name in enumerate(_GROUP_DRAWS)}
 #: Rows of the block over resident tips (``max_tips`` columns).
 _TIP_DRAWS = ("happens", "group", "teller", "told")
 _TROW = {name: i for i, name in enumerate(_TIP_DRAWS)}
+#: Most funders of split operating money (the size of their random block).
+_MAX_FUNDERS = 20
 #: Presence slots of a housed day-time actor (10 open slots, ~80 % of them in): counts as
 #: fully in the house for reach.
 _FULL_HOUSE_SLOTS = 8.0
@@ -104,6 +106,13 @@ class ResidentParams:
         max_tips: most resident tips a week (the size of their random block).
         volunteer_rate: weekly chance an association gains a resident enthusiast when all
             residents of its groups are engaged (referred on or in a joint effort).
+        renegotiation_weeks: weeks between renegotiations of split operating money (report:
+            "til forhandling hvert andet år", Aarhus).
+        funder_tolerance: relative fall (rise) in residents reached since the last
+            renegotiation that a funder counts as delivering less (more).
+        funder_cut_chance: chance a funder who sees less delivered withdraws its share.
+        funder_raise_chance: chance a funder who sees more delivered raises its share, giving
+            back shared places (one funder's share of what was lost).
     """
 
     contacts_per_offer_hour: float = 0.6
@@ -122,11 +131,16 @@ class ResidentParams:
     tip_rate: float = 0.5
     max_tips: int = 3
     volunteer_rate: float = 0.1
+    renegotiation_weeks: int = 104
+    funder_tolerance: float = 0.05
+    funder_cut_chance: float = 0.5
+    funder_raise_chance: float = 0.25
 
     def validate(self) -> None:
         """Raise :class:`InputError` for a negative or non-finite value or a share above 1."""
         shares = {"outside_reach", "hard_to_reach", "drift_rate", "referred_drift",
-                  "referral_completion", "same_hours_completion", "tip_rate", "volunteer_rate"}  # fmt: skip
+                  "referral_completion", "same_hours_completion", "tip_rate", "volunteer_rate",
+                  "funder_tolerance", "funder_cut_chance", "funder_raise_chance"}  # fmt: skip
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -139,6 +153,8 @@ class ResidentParams:
                              "at most 1 - referral_completion")  # fmt: skip
         if self.joint_weeks < 1:
             raise InputError("residents.joint_weeks", self.joint_weeks, "a number >= 1")
+        if not isinstance(self.renegotiation_weeks, int) or self.renegotiation_weeks < 1:
+            raise InputError("residents.renegotiation_weeks", self.renegotiation_weeks, "a whole number >= 1")
         if not isinstance(self.max_tips, int) or self.max_tips > 50:
             raise InputError("residents.max_tips", self.max_tips, "a whole number from 0 to 50")
 
@@ -349,6 +365,27 @@ def resident_links(res: Residents, actors, targets: np.ndarray, shared_places: f
     return teller[ok], told[ok]
 
 
+def funders_weigh(reached_now: float, reached_before: float, funders: int, rp: ResidentParams,
+                  u: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Each funder's verdict at a renegotiation: −1 withdraws its share, +1 raises it, 0
+    keeps it (``funders`` values).
+
+    A funder compares the residents the house reaches now with the last renegotiation:
+    below ``1 − funder_tolerance`` of it, it withdraws with ``funder_cut_chance``; above
+    ``1 + funder_tolerance``, it raises with ``funder_raise_chance`` (*Del 1, Aarhus,
+    Organisering*: the *kludetæppe* is renegotiated every other year; *Del 3, Skaf
+    økonomisk dækning af husets drift fra stabile aktører*). Every funder looks at all the
+    area's residents reached: the report does not say which groups each funder weighs.
+    """
+    change = reached_now / max(reached_before, 1.0) - 1.0
+    u = u[:funders]
+    if change < -rp.funder_tolerance:
+        return -(u < rp.funder_cut_chance).astype(int)
+    if change > rp.funder_tolerance:
+        return (u < rp.funder_raise_chance).astype(int)
+    return np.zeros(funders, dtype=int)
+
+
 def _pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Row-wise draw of a column index with the given weights (−1 where all are 0)."""
     cum = np.cumsum(weights, axis=1)
@@ -368,12 +405,14 @@ class AreaResidents:
         self.rng = rng
         self.state = Residents.of_area(sizes)
         self.last = {name: 0.0 for name in RESIDENT_MEASURES}
+        self.reached_at_renegotiation = 0.0
         self._measure(np.zeros(N_GROUPS), np.zeros(N_GROUPS), 0, 0)
 
     def draw_uniforms(self) -> None:
         """This week's residents' draws in fixed-shape blocks (groups, tips)."""
         self.u_group = self.rng.random((len(_GROUP_DRAWS), N_GROUPS))
         self.u_tips = self.rng.random((len(_TIP_DRAWS), self.params.max_tips))
+        self.u_funders = self.rng.random(_MAX_FUNDERS)
 
     def targets_of(self, actors) -> np.ndarray:
         """(A, G) target matrix, recomputed only when actors arrive (targets never change)."""
@@ -415,6 +454,28 @@ class AreaResidents:
                                     self.rng.random(t.capacity))  # fmt: skip
         t.enthusiasts += joins
         self._measure(completed, joins, int(joins.sum()), getattr(self, "n_links", 0))
+        if model.week == rp.renegotiation_weeks // 2:  # what the first renegotiation compares with
+            self.reached_at_renegotiation = float(res.total.sum())
+        if model.centre.funders > 1 and model.week > 0 and model.week % rp.renegotiation_weeks == 0:
+            self.renegotiate(model)
+
+    def renegotiate(self, model: CentreModel) -> None:
+        """Funders of split operating money weigh what the house delivered for residents
+        (``funders_weigh``): a withdrawn share closes that share of places and slots
+        (:meth:`CentreModel.funder_pulls_out`); a raised share gives back shared places."""
+        reached = float(self.state.total.sum())
+        funders = min(model.centre.funders, _MAX_FUNDERS)
+        verdicts = funders_weigh(reached, self.reached_at_renegotiation, funders, self.params,
+                                 self.u_funders)  # fmt: skip
+        self.reached_at_renegotiation = reached
+        share = 1.0 / model.centre.funders
+        cuts, raises = int((verdicts < 0).sum()), int((verdicts > 0).sum())
+        if cuts:
+            model.funder_pulls_out(min(cuts * share, 0.95))
+        if raises:
+            lost = max(model.centre.shared_places - model.shared_places, 0.0)
+            model.shared_places += min(raises * share, 1.0) * lost
+            model._note(f"{raises} funder(s) raise their share after seeing more residents reached")
 
     def _measure(self, completed, joins, n_joined: int, n_links: int) -> None:
         res = self.state
@@ -471,7 +532,8 @@ def resident_democrats_step_down(model: CentreModel, share: float, names: list[s
 
 __all__ = [
     "AreaResidents", "DEFAULT_SIZES", "GROUP_LABELS", "RESIDENT_MEASURES", "ResidentParams", "Residents",
-    "check_sizes", "complete_referrals", "cut_cafe_hours", "group_sizes", "move_to_citizen_near_work",
+    "check_sizes", "complete_referrals", "cut_cafe_hours", "funders_weigh", "group_sizes",
+    "move_to_citizen_near_work",
     "offer_reach", "reach_jointly", "reach_residents", "resident_democrats_step_down",
     "resident_links", "resident_voices", "residents_drift_away", "residents_volunteer",
 ]  # fmt: skip

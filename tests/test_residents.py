@@ -262,3 +262,25 @@ def test_the_what_if_report_says_what_changes_for_residents():
     assert "about 40 fewer families" in en and "95 % interval" in en
     same = effects_table(base, base, week=10, horizons=(52,))
     assert "about as many residents" in sentences(same, "en")[-1]
+
+
+def test_funders_weigh_what_the_house_delivered():
+    from model.residents import funders_weigh
+
+    u = np.array([0.1, 0.4, 0.9, 0.2, 0.3])
+    assert funders_weigh(800.0, 1000.0, 5, RP, u).tolist() == [-1, -1, 0, -1, -1]  # < 0.5 cut
+    assert funders_weigh(1200.0, 1000.0, 5, RP, u).tolist() == [1, 0, 0, 1, 0]  # < 0.25 raise
+    assert funders_weigh(1010.0, 1000.0, 5, RP, u).tolist() == [0] * 5  # within tolerance
+
+
+def test_a_funder_who_sees_fewer_residents_reached_pulls_out():
+    centre = preset("association")  # five funders
+    params = ModelParams(residents=ResidentParams(funder_cut_chance=1.0, renegotiation_weeks=20))
+    model = CentreModel(centre=centre, params=params, rng=0)
+    for _ in range(10):
+        model.step()
+    model.residents.reached_at_renegotiation = 1e9  # as if far more were reached before
+    for _ in range(10):
+        model.step()
+    assert model.shared_places < centre.shared_places
+    assert any("a funder pulls out" in note for _, note in model.interventions)
