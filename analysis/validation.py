@@ -1059,7 +1059,6 @@ def obs_crowding(store: RunStore, centre: str) -> PatternResult:
                    n >= 20)  # fmt: skip
 
 
-@dataclass(frozen=True)
 def residents_cafe(store: RunStore, centre: str) -> PatternResult:
     """More shared places (preset vs 0.1) → residents put more pairs of actors in touch
     AND the offers reach more residents (last-year means, each ≥ 10 %, intervals > 0).
@@ -1123,6 +1122,7 @@ def residents_democrats_step_down(store: RunStore, centre: str) -> PatternResult
                    f"{down['ly_residents_reached'].mean():.0f}", arms, min_events_ok=not same)  # fmt: skip
 
 
+@dataclass(frozen=True)
 class PatternSpec:
     """A pattern: what the report says, the function that checks it on one centre, and
     whether it verifies one mechanism or must emerge (``kind``)."""

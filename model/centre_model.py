@@ -313,7 +313,7 @@ class CentreModel(mesa.Model):
             attend = select_forum_attendees(t, self.budget, self.forum_vitality, self.u_actor[_AROW["forum"]])
             week.at_forum = attend[p.iu] & attend[p.ju]
         introduced = k.choose_introductions(p, week, self.params, u[_ROW["introduction"]])
-        encountered = encountered | self.residents.links(self)
+        encountered = self.residents.add_links(self, encountered)
         contacts = {"introduced": introduced, "encountered": encountered, "sought": sought,
                     "at_forum": week.at_forum}  # fmt: skip
         p.familiarity = k.learn_from_contact(p, contacts, self.params)

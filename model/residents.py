@@ -261,6 +261,8 @@ def pair_groups(mask: np.ndarray, pairs, targets_bits: np.ndarray, union: bool =
     """(k, G) share of each masked pair's event per target group: spread evenly over the
     groups both aim at (or either aims at, for ``union`` and pairs sharing none)."""
     ks = np.flatnonzero(mask)
+    if len(ks) == 0:
+        return np.zeros((0, N_GROUPS))
     i, j = pairs.iu[ks], pairs.ju[ks]
     both = targets_bits[i] & targets_bits[j]
     either = targets_bits[i] | targets_bits[j]
@@ -279,6 +281,8 @@ def complete_referrals(res: Residents, referral: np.ndarray, pairs, targets_bits
     can be referred on.
     """
     ks = np.flatnonzero(referral)
+    if len(ks) == 0:
+        return np.zeros(N_GROUPS)
     chance = rp.referral_completion + rp.same_hours_completion * np.minimum(3.0 * pairs.overlap[ks], 1.0)
     expected = chance @ pair_groups(referral, pairs, targets_bits)
     # One resident per referral at most: round the week's total, then share it out.
@@ -307,6 +311,8 @@ def reach_jointly(res: Residents, outcomes: Outcomes, pairs, targets_bits: np.nd
     different strengths, reach either partner's groups (*Samordne*: "nå en svær
     målgruppe"; *Samskabe*: "tiltag, der kun er mulige i fællesskab").
     """
+    if not (outcomes.joint_offer.any() or outcomes.new_initiative.any()):
+        return np.zeros(N_GROUPS)
     joint = rp.residents_per_joint_offer * pair_groups(outcomes.joint_offer, pairs, targets_bits).sum(axis=0)
     per_initiative = rp.residents_per_initiative + rp.cocreators_per_initiative
     new = per_initiative * pair_groups(outcomes.new_initiative, pairs, targets_bits, union=True).sum(axis=0)
@@ -352,8 +358,7 @@ def resident_links(res: Residents, actors, targets: np.ndarray, shared_places: f
     """
     a = actors
     in_touch = res.total
-    share = in_touch.sum() / max(res.size.sum(), 1.0)
-    happens = u[_TROW["happens"]] < rp.tip_rate * shared_places * share
+    happens = u[_TROW["happens"]] < tip_chance(res, shared_places, rp)
     group = _pick(np.broadcast_to(in_touch, (len(happens), N_GROUPS)), u[_TROW["group"]])
     aiming = targets[:, group].T * a.active  # (M, A)
     in_house = aiming * np.minimum(a.presence.sum(axis=1) / _FULL_HOUSE_SLOTS, 1.0)
@@ -384,6 +389,12 @@ def funders_weigh(reached_now: float, reached_before: float, funders: int, rp: R
     if change > rp.funder_tolerance:
         return (u < rp.funder_raise_chance).astype(int)
     return np.zeros(funders, dtype=int)
+
+
+def tip_chance(res: Residents, shared_places: float, rp: ResidentParams) -> float:
+    """Chance of each possible resident tip this week: tip_rate · shared_places · share of
+    the area's residents in touch with the house."""
+    return rp.tip_rate * shared_places * float(res.total.sum()) / max(float(res.size.sum()), 1.0)
 
 
 def _pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -421,15 +432,22 @@ class AreaResidents:
             self._targets, self._targets_key = target_matrix(actors.targets), key
         return self._targets
 
-    def links(self, model: CentreModel) -> np.ndarray:
-        """(P,) pairs put in touch by residents this week (ODD § 7.9, ``resident_links``)."""
-        t, p = model.actor_table, model.pairs
-        targets = self.targets_of(t)
-        i, j = resident_links(self.state, t, targets, model.shared_places, self.params, self.u_tips)
-        met = np.zeros(p.n_pairs, dtype=bool)
-        met[condensed_index(i, j, p.capacity)] = True
-        self.n_links = int(met.sum())
-        return met & model.present
+    def add_links(self, model: CentreModel, encountered: np.ndarray) -> np.ndarray:
+        """``encountered`` plus the pairs residents put in touch this week (ODD § 7.13,
+        ``resident_links``); most weeks no tip happens and nothing is computed."""
+        self.n_links = 0
+        t, p, rp = model.actor_table, model.pairs, self.params
+        if not (self.u_tips[_TROW["happens"]] < tip_chance(self.state, model.shared_places, rp)).any():
+            return encountered
+        i, j = resident_links(self.state, t, self.targets_of(t), model.shared_places, rp, self.u_tips)
+        ks = condensed_index(i, j, p.capacity)
+        ks = ks[model.present[ks]]
+        self.n_links = len(np.unique(ks))
+        if self.n_links == 0:
+            return encountered
+        met = encountered.copy()
+        met[ks] = True
+        return met
 
     def serve_residents(self, model: CentreModel, outcomes: Outcomes) -> None:
         """Reach, referrals, joint offers, drifting away and new resident volunteers."""
@@ -535,5 +553,5 @@ __all__ = [
     "check_sizes", "complete_referrals", "cut_cafe_hours", "funders_weigh", "group_sizes",
     "move_to_citizen_near_work",
     "offer_reach", "reach_jointly", "reach_residents", "resident_democrats_step_down",
-    "resident_links", "resident_voices", "residents_drift_away", "residents_volunteer",
+    "resident_links", "resident_voices", "residents_drift_away", "residents_volunteer", "tip_chance",
 ]  # fmt: skip
