@@ -284,3 +284,13 @@ def test_a_funder_who_sees_fewer_residents_reached_pulls_out():
         model.step()
     assert model.shared_places < centre.shared_places
     assert any("a funder pulls out" in note for _, note in model.interventions)
+
+
+@pytest.mark.slow
+def test_resident_patterns_hold_on_the_library_over_30_seeds():
+    """R2 and R3 passed on the library in the 30-seed run (docs/validation.md)."""
+    from analysis.validation import validate
+
+    results, _ = validate(["library"], ["R2", "R3"], seeds=range(30))
+    failed = [(r.pattern, r.status, r.note) for r in results if not r.passed]
+    assert not failed, failed
