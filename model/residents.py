@@ -490,10 +490,12 @@ class AreaResidents:
         cuts, raises = int((verdicts < 0).sum()), int((verdicts > 0).sum())
         if cuts:
             model.funder_pulls_out(min(cuts * share, 0.95))
+            week, what = model.interventions[-1]
+            model.interventions[-1] = (week, f"{what} at the renegotiation: fewer residents reached")
         if raises:
             lost = max(model.centre.shared_places - model.shared_places, 0.0)
             model.shared_places += min(raises * share, 1.0) * lost
-            model._note(f"{raises} funder(s) raise their share after seeing more residents reached")
+            model._note(f"{raises} funder(s) raise their share at the renegotiation: more residents reached")
 
     def _measure(self, completed, joins, n_joined: int, n_links: int) -> None:
         res = self.state
