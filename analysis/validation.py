@@ -324,6 +324,8 @@ def run_arm_seed(arm: Arm, seed: int) -> dict[str, float]:
     out["ly_deep"] = float(last["deep"].mean())
     out["ly_multiplex"] = float(last["multiplex_pairs"].mean())
     out["end_any"] = float(table["ties_any"].iloc[-1])
+    for col in ("residents_reached", "referrals_completed", "residents_in_joint", "resident_links"):
+        out[f"ly_{col}"] = float(last[col].mean())
     for week in CHECK_WEEKS:
         if week < len(table):
             row = table.iloc[week]
@@ -334,7 +336,7 @@ def run_arm_seed(arm: Arm, seed: int) -> dict[str, float]:
             out[f"w{week}_ks"] = float(row["ties_knowledge_sharing"])
             out[f"w{week}_deep"] = float(row["deep"])
             out[f"w{week}_shallow"] = float(row["shallow"])
-            for col in ("ties_any", "ties_alignment", "referrals"):
+            for col in ("ties_any", "ties_alignment", "referrals", "residents_reached"):
                 out[f"q{week}_{col}"] = float(quarter[col].mean())
     p, present = model.pairs, model.present
     trusting = present & (p.trust >= 0.55)
@@ -1057,6 +1059,69 @@ def obs_crowding(store: RunStore, centre: str) -> PatternResult:
                    n >= 20)  # fmt: skip
 
 
+def residents_cafe(store: RunStore, centre: str) -> PatternResult:
+    """More shared places (preset vs 0.1) → residents put more pairs of actors in touch
+    AND the offers reach more residents (last-year means, each ≥ 5 %, intervals > 0).
+    Verification of ``cafe_draw`` and ``tip_rate``, which scale with shared places by
+    construction (``offer_reach``, ``resident_links``)."""
+    arms = [baseline(centre), Arm(centre, ("centre.shared_places=0.1",))]
+    hi, lo = (store.get(a) for a in arms)
+    eff, ci, ok = _higher(hi["ly_residents_reached"], lo["ly_residents_reached"], 0.05)
+    links, _, links_ok = _higher(hi["ly_resident_links"], lo["ly_resident_links"], 0.05)
+    return _result("R1", centre, eff, ci, ok and links_ok,
+                   f"reached {lo['ly_residents_reached'].mean():.0f} → "
+                   f"{hi['ly_residents_reached'].mean():.0f}; resident links a week "
+                   f"{lo['ly_resident_links'].mean():.2f} → {hi['ly_resident_links'].mean():.2f} "
+                   f"({links:+.0%})", arms)  # fmt: skip
+
+
+def residents_coordinated_referrals(store: RunStore, centre: str) -> PatternResult:
+    """A coordinated centre (coordinator from the start vs none) completes more referrals
+    AND reaches more residents (last-year means; referrals ≥ 10 %, reach interval > 0).
+    Validation: the coordinator does not refer; referrals come from alignment, which needs
+    familiarity, trust and hours, and reach follows from the referred residents staying."""
+    arms = [Arm(centre, ("drivers.coordinator=true",)), Arm(centre, ("drivers.coordinator=false",))]
+    on, off = (store.get(a) for a in arms)
+    eff, ci, ok = _higher(on["ly_referrals_completed"], off["ly_referrals_completed"])
+    reach, low, high = relative(on["ly_residents_reached"], off["ly_residents_reached"])
+    return _result("R2", centre, eff, ci, ok and bool(low > 0),
+                   f"referrals completed a week {off['ly_referrals_completed'].mean():.2f} → "
+                   f"{on['ly_referrals_completed'].mean():.2f}; reached {reach:+.1%} "
+                   f"[{low:+.1%}, {high:+.1%}]", arms)  # fmt: skip
+
+
+def residents_after_a_stop(store: RunStore, centre: str) -> PatternResult:
+    """After the coordinator stops (week 52) fewer residents are reached some months on:
+    quarter means at 24 and 60 months (weeks 156, 312) below the kept arm (t-intervals
+    < 0). Effect: relative at 24 months. Validation: nothing ties reach to the
+    coordinator; it falls only if fewer referrals and joint offers follow the stop."""
+    arms = [coordinated(centre, "coordinator_stops"), coordinated(centre)]
+    stop, base = (store.get(a) for a in arms)
+    ok = True
+    for week in (156, 312):
+        _, _, high = paired(stop[f"q{week}_residents_reached"], base[f"q{week}_residents_reached"])
+        ok &= bool(high < 0)
+    eff, low, high = relative(stop["q156_residents_reached"], base["q156_residents_reached"])
+    diff = paired(stop["q156_residents_reached"], base["q156_residents_reached"])[0]
+    late = paired(stop["q312_residents_reached"], base["q312_residents_reached"])[0]
+    return _result("R3", centre, eff, (low, high), ok, f"reached {diff:+.0f} residents at 24 "
+                   f"months, {late:+.0f} at 60 months", arms)  # fmt: skip
+
+
+def residents_democrats_step_down(store: RunStore, centre: str) -> PatternResult:
+    """When the resident volunteers who run the house step down (week 104), fewer residents
+    are reached a year on (last-year mean, interval < 0). Verification of word of mouth
+    (``resident_voices``) and of associations dissolving; inconclusive where no volunteer
+    association is housed."""
+    arms = [Arm(centre, ("scenario=resident_democrats_step_down",)), baseline(centre)]
+    down, base = (store.get(a) for a in arms)
+    eff, low, high = relative(down["ly_residents_reached"], base["ly_residents_reached"])
+    same = bool(np.allclose(down["ly_residents_reached"], base["ly_residents_reached"]))
+    return _result("R4", centre, eff, (low, high), bool(high < 0),
+                   f"reached {base['ly_residents_reached'].mean():.0f} → "
+                   f"{down['ly_residents_reached'].mean():.0f}", arms, min_events_ok=not same)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class PatternSpec:
     """A pattern: what the report says, the function that checks it on one centre, and
@@ -1136,6 +1201,15 @@ PATTERNS: dict[str, PatternSpec] = {
                       obs_alignment_builds, W),
     "O3": PatternSpec("too many sharers weaken resource exchange", "Del 2, Ressourceudveksle "
                       "(too many sharing one thing)", obs_crowding, W),
+    "R1": PatternSpec("the café brings residents in and residents link actors", "Del 1, Korsør, "
+                      "EN CAFÉ SOM SAMLINGSSTED; Del 2, Videndele (kilde til viden)",
+                      residents_cafe, W),
+    "R2": PatternSpec("coordinated centres reach more residents through referrals", "Del 2, "
+                      "Samvirke, HURTIG OG RELEVANT HJÆLP TIL BEBOERE", residents_coordinated_referrals, V),
+    "R3": PatternSpec("a coordinator stop lowers reach after some months", "Del 1, Aalborg Øst, "
+                      "ET KOORDINERENDE FORUM; Del 2, Samvirke", residents_after_a_stop, V),
+    "R4": PatternSpec("resident democrats stepping down → fewer residents reached", "Del 1, "
+                      "Korsør, FRIVILLIGT FUNDAMENT OG BEBOERLEDELSE", residents_democrats_step_down, W),
 }
 
 

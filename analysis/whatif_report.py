@@ -25,6 +25,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from model import FORMS, WEEKLY_MEASURES, ActorKind
+from model.residents import GROUP_LABELS
 
 from . import plots, stats
 
@@ -40,6 +41,7 @@ MIN_BASE_FOR_PERCENT = 5.0
 #: Weekly outcomes (events in the week); the report sums them from the intervention on.
 FLOW_MEASURES: tuple[str, ...] = (
     "referrals", "resources_shared", "joint_offers", "new_initiatives", "failed_efforts",
+    "referrals_completed", "residents_volunteered", "resident_links",
 )  # fmt: skip
 #: On/off states; their mean over seeds is a share of runs, not a count.
 STATE_MEASURES: tuple[str, ...] = ("coordinator_active", "forum_active")
@@ -71,6 +73,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "volunteer_enthusiasts": ("ildsjæle blandt de frivillige", "volunteer enthusiasts"),
     "hours_available": ("timer til samarbejde pr. uge", "hours for collaboration a week"),
     "hours_used": ("timer brugt på samarbejde pr. uge", "hours used on collaboration a week"),
+    "residents_reached": ("beboere nået", "residents reached"),
+    **{f"residents_reached_{g}": (f"{da} nået", f"{en} reached") for g, (da, en) in GROUP_LABELS.items()},
+    "referrals_completed": ("gennemførte henvisninger (sum)", "referrals completed (sum)"),
+    "residents_in_joint": ("beboere i fælles tilbud og nye initiativer",
+                           "residents in joint offers and new initiatives"),
+    "residents_volunteered": ("beboere blevet frivillige (sum)", "residents who became volunteers (sum)"),
+    "resident_links": ("aktører sat i kontakt af beboere (sum)", "actors put in touch by residents (sum)"),
 }  # fmt: skip
 
 CAVEAT = {
@@ -349,7 +358,48 @@ def sentences(effects: pd.DataFrame, language: str) -> list[str]:
             f"Since the change the actors have made {'fewer' if fewer else 'more'} joint "
             f"offers: {_count_change(offers, 'en', '', '')}."
         )  # fmt: skip
+    out += resident_sentences(at, months, language)
     return [" ".join(s.split()) for s in out]
+
+
+def about(value: float) -> int:
+    """A count as a planner says it: to the nearest 10 from 20 on, else whole."""
+    return int(round(value, -1)) if abs(value) >= 20 else int(round(value))
+
+
+def resident_sentences(at: pd.DataFrame, months: int, language: str) -> list[str]:
+    """What the change does for the area's residents: how many more or fewer are in touch
+    with the house's offers, with the 95 % interval, and the group that moves most."""
+    if "residents_reached" not in at.index:
+        return []
+    da = language == "da"
+    row = at.loc["residents_reached"]
+    if not _changed(row):
+        return [
+            f"Efter {months} måneder når husets tilbud omtrent lige så mange beboere som uden "
+            f"ændringen ({about(row['scenario_mean'])} mod {about(row['baseline_mean'])})." if da else
+            f"After {months} months the house's offers reach about as many residents as without "
+            f"the change ({about(row['scenario_mean'])} against {about(row['baseline_mean'])})."
+        ]  # fmt: skip
+    groups = [f"residents_reached_{g}" for g in GROUP_LABELS if f"residents_reached_{g}" in at.index]
+    moved = [g for g in groups if _changed(at.loc[g])]
+    key = max(moved, key=lambda g: abs(at.loc[g, "difference"])) if moved else "residents_reached"
+    r = at.loc[key]
+    fewer = r["difference"] < 0
+    who_da, who_en = ("beboere", "residents") if key == "residents_reached" else GROUP_LABELS[
+        key.removeprefix("residents_reached_")]
+    lo, hi = sorted((abs(r["ci_low"]), abs(r["ci_high"]))) if fewer else (r["ci_low"], r["ci_high"])
+    total = (f"I alt {about(row['scenario_mean'])} mod {about(row['baseline_mean'])} beboere uden ændringen."
+             if da else f"In all {about(row['scenario_mean'])} against {about(row['baseline_mean'])} "
+             f"residents without the change.")  # fmt: skip
+    return [
+        f"Efter {months} måneder når husets tilbud omkring {about(abs(r['difference']))} "
+        f"{'færre' if fewer else 'flere'} {who_da} (95 %-interval: {about(lo)} til {about(hi)}). "
+        + total if da else
+        f"After {months} months the house's offers reach about {about(abs(r['difference']))} "
+        f"{'fewer' if fewer else 'more'} {who_en} (95 % interval: {about(lo)} to {about(hi)}). "
+        + total
+    ]  # fmt: skip
 
 
 def explanations(effects: pd.DataFrame, language: str) -> list[str]:

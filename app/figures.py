@@ -32,6 +32,7 @@ from .network import edges_of, nodes_of
 
 OUTCOMES = ("referrals", "resources_shared", "joint_offers", "new_initiatives", "failed_efforts")
 INTERVENTION_COLOUR = "#d62728"
+RESIDENTS_COLOUR = "#8c564b"
 
 
 def _network_frame(ax, language: str) -> None:
@@ -217,10 +218,17 @@ class Timeline:
         for run, style in enumerate(RUN_STYLES):
             for form in FORMS:
                 self._line(run, f"ties_{form.id}", self.forms, form.colour, style)
-            self._line(run, "mean_trust", self.trust, "#333333", style)
+            self._line(run, "mean_trust", self.trust, "#333333", style,
+                       label=text("trust_line", language) if run == 0 else None)  # fmt: skip
+            # The residents chart (issue 10): the share of the area's residents the house's
+            # offers reach, on the same 0–1 scale as trust.
+            self._line(run, "residents_share", self.trust, RESIDENTS_COLOUR, style,
+                       label=text("residents_share", language) if run == 0 else None)  # fmt: skip
             for name, colour in zip(OUTCOMES, OUTCOME_COLOURS, strict=True):
                 self._line(run, name, self.outcomes, colour, style,
                            label=text(name, language) if run == 0 else None)  # fmt: skip
+        self.trust.legend(loc="upper left", fontsize=7.5, frameon=False, ncol=2,
+                          handlelength=1.0, columnspacing=0.6)  # fmt: skip
         self.outcomes.legend(loc="upper left", fontsize=7.5, frameon=False, ncol=2,
                              handlelength=1.0, columnspacing=0.6, labelspacing=0.2)  # fmt: skip
         self._background = None
@@ -267,6 +275,7 @@ class Timeline:
             x = np.arange(len(frame))
             for measure in (*ties, "mean_trust"):
                 self._show(run, measure, x, frame[measure].to_numpy(dtype=float))
+            self._show(run, "residents_share", x, _residents_share(runs[run], frame))
             for name in OUTCOMES:
                 self._show(run, name, x, totals[name])
 
@@ -284,6 +293,12 @@ class Timeline:
         buffer = io.BytesIO()
         image.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
+
+def _residents_share(model: CentreModel, frame) -> np.ndarray:
+    """Share of the area's residents in touch with the house's offers, week by week."""
+    size = float(model.residents.state.size.sum())
+    return frame["residents_reached"].to_numpy(dtype=float) / max(size, 1.0)
+
 
 def timeline_figure(model: CentreModel, language: str = "da") -> Figure:
     """A fresh figure of forms over time, mean trust and outcomes (see :class:`Timeline`)."""

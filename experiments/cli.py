@@ -173,6 +173,9 @@ def _field_type(path: str):
             if typing.get_origin(node) is list and part.isdigit():
                 node = typing.get_args(node)[0]
                 continue
+            if typing.get_origin(node) is dict:  # e.g. centre.residents.families
+                node = typing.get_args(node)[1]
+                continue
             return None
         hints = typing.get_type_hints(node)
         if part not in hints:

@@ -40,9 +40,10 @@ FINAL_MEASURES = (
     *(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs",
     "mean_trust", "mean_familiarity",
     "n_actors", "coordinator_active", "forum_active",
+    "residents_reached", "residents_in_joint",
 )  # fmt: skip
 TOTAL_MEASURES = ("referrals", "resources_shared", "joint_offers", "new_initiatives",
-                  "failed_efforts")  # fmt: skip
+                  "failed_efforts", "referrals_completed", "residents_volunteered")  # fmt: skip
 
 
 @dataclass

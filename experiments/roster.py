@@ -34,7 +34,7 @@ SUFFIXES = (".yaml", ".yml", ".csv")
 #: Centre-level keys a YAML roster may set (the rest take CentreSpec's defaults).
 CENTRE_KEYS = ("name", "description", "coordinator", "forum", "forum_interval_weeks",
                "leadership_support", "core_load", "shared_places", "opening", "funders",
-               "co_location")  # fmt: skip
+               "co_location", "residents")  # fmt: skip
 #: Per-actor fields; ``name`` and ``kind`` are required.
 ACTOR_KEYS = ("name", "kind", "hours", "core_load", "leadership_support", "days", "presence",
               "co_located", "funding", "funding_end_week", "target_groups", "offers",
@@ -155,9 +155,11 @@ def roster_spec(data: dict, source: str = "roster", first_row: int = 1) -> Centr
     name = check_folder_name(f"{source}: name", str(name).strip() if _scalar(name) else name)
     centre = CentreSpec(name=name, actor_groups=[])
     centre.description = str(data.get("description") or f"A planner's roster ({source})")
-    for key in CENTRE_KEYS[2:]:
+    for key in CENTRE_KEYS[2:-1]:
         if data.get(key) is not None:
             setattr(centre, key, data[key])
+    if data.get("residents") is not None:
+        centre.residents = _residents(data["residents"], source)
     groups, seen = [], set()
     for i, row in enumerate(actors):
         where = f"{source} row {first_row + i}"
@@ -231,6 +233,23 @@ def _actor_group(row: dict, where: str, centre: CentreSpec) -> ActorGroup:
         if row.get(key) is not None:
             setattr(group, key, _list(row[key], universe, f"{where}: {key}"))
     return group
+
+
+def _residents(sizes: Any, source: str) -> dict[str, int]:
+    """The area's residents per target group, e.g. ``{families: 300, youth: 120}``."""
+    key = f"{source}: residents"
+    if not isinstance(sizes, dict) or not sizes:
+        raise InputError(key, sizes, "a mapping of target group to residents, e.g. {families: 300}")
+    counts = {}
+    for group, count in sizes.items():
+        name = str(group).strip().lower()
+        if name not in TARGET_GROUPS:
+            raise InputError(key, group, "target groups: " + ", ".join(TARGET_GROUPS))
+        number = _number(count, f"{key}.{name}", 0, 1_000_000)
+        if number != int(number):
+            raise InputError(f"{key}.{name}", count, "a whole number of residents from 0 to 1000000")
+        counts[name] = int(number)
+    return counts
 
 
 def _relations(items: Any, source: str) -> list[KnownRelation]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .drivers import DRIVER_NAMES, check_driver
 from .forms import FORMS
 from .kinds import DAYS, KIND_PROFILES, PRESENCE_PATTERNS, RESOURCES, TARGET_GROUPS, ActorKind
+from .residents import check_sizes
 from .validation import InputError, check_choice, check_positive, check_unit
 
 
@@ -179,6 +180,9 @@ class CentreSpec:
             (e.g. the house council's chair); without a convener a forum thins out.
         actor_groups: who is gathered under the roof.
         relations: relations known at the start (the centre's own mapping).
+        residents: the area's residents per target group (persons; ``families`` in
+            households), e.g. ``{families: 300}``; empty = a generic area of ~1,000 homes
+            (:data:`model.residents.DEFAULT_SIZES`), given = groups not named have none.
     """
 
     name: str = "generic"
@@ -197,6 +201,7 @@ class CentreSpec:
     forum_convener: str | None = None
     actor_groups: list[ActorGroup] = field(default_factory=_default_groups)
     relations: list[KnownRelation] = field(default_factory=list)
+    residents: dict[str, int] = field(default_factory=dict)
 
     def validate(self) -> None:
         """Raise :class:`InputError` with a dotted key for the first bad field."""
@@ -224,6 +229,7 @@ class CentreSpec:
         check_positive("coordinator_hours", self.coordinator_hours, allow_zero=True)
         if not self.coordinator_hours <= 80:
             raise InputError("coordinator_hours", self.coordinator_hours, "a number of hours from 0 to 80")
+        check_sizes(self.residents)
         names = self.initial_actor_names()
         for key in ("coordinator_holder", "forum_convener"):
             if getattr(self, key) is not None:

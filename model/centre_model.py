@@ -46,6 +46,7 @@ from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
 from .pairs import N_FORMS, PairState, condensed_index
 from .params import ModelParams
 from .relations import working_together
+from .residents import RESIDENT_MEASURES, AreaResidents
 from .transitions import hours_allow
 from .validation import InputError, check_unit
 from .volunteers import remember_successes, vary_volunteer_hours, volunteer_turnover
@@ -74,6 +75,7 @@ WEEKLY_MEASURES: tuple[str, ...] = (
     "failed_efforts",
     "hours_available",
     "hours_used",
+    *RESIDENT_MEASURES,
 )
 
 #: Rows of the weekly uniform block over pairs, drawn in one call in this order.
@@ -158,6 +160,7 @@ class CentreModel(mesa.Model):
         self.hours_used = np.zeros(self.actor_table.capacity)
         self.outcomes = Outcomes.none(self.pairs.n_pairs)
         self.taken_up = np.zeros_like(self.pairs.held)
+        self.residents = AreaResidents(self.centre.residents, self.params.residents, self.rng.spawn(1)[0])
         self.collect_statistics(self.outcomes)
 
     # ------------------------------------------------------------------ the week
@@ -175,6 +178,7 @@ class CentreModel(mesa.Model):
         self.end_concluded_efforts(outcomes)
         self.update_relations(contact, outcomes)
         self.volunteer_turnover(outcomes)
+        self.residents.serve_residents(self, outcomes)
         self.advance_clocks(outcomes)
         self.collect_statistics(outcomes)
 
@@ -183,6 +187,7 @@ class CentreModel(mesa.Model):
         both engines (and a batch of seeds) see exactly the same draws."""
         self.u_actor = self.rng.random((len(_ACTOR_DRAWS), self.actor_table.capacity))
         self.u_pair = self.rng.random((len(_PAIR_DRAWS), self.pairs.n_pairs))
+        self.residents.draw_uniforms()
 
     @property
     def week(self) -> int:
@@ -292,6 +297,7 @@ class CentreModel(mesa.Model):
             attend = select_forum_attendees(t, self.budget, self.forum_vitality, self.u_actor[_AROW["forum"]])
             week.at_forum = attend[p.iu] & attend[p.ju]
         introduced = k.choose_introductions(p, week, self.params, u[_ROW["introduction"]])
+        encountered = self.residents.add_links(self, encountered)
         contacts = {"introduced": introduced, "encountered": encountered, "sought": sought,
                     "at_forum": week.at_forum}  # fmt: skip
         p.familiarity = k.learn_from_contact(p, contacts, self.params)
@@ -410,6 +416,7 @@ class CentreModel(mesa.Model):
         stats["failed_efforts"] = int(outcomes.failures.sum())
         stats["hours_available"] = float(self.budget.sum())
         stats["hours_used"] = float(self.hours_used.sum())
+        stats.update(self.residents.last)
         self.stats = stats
         self.datacollector.collect(self)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .centre import ActorGroup
+from .residents import cut_cafe_hours, move_to_citizen_near_work, resident_democrats_step_down
 from .validation import InputError, check_choice, check_unit
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ ACTIONS: tuple[str, ...] = (
     "actor_leaves",
     "forum_founded",
     "forum_dissolved",
+    "cafe_hours_cut",
+    "citizen_near_work",
+    "resident_democrats_step_down",
 )
 
 
@@ -47,9 +51,12 @@ class EventSpec:
             ``actor_leaves``), e.g. ``helhedsplan_1``; who takes the coordinating role
             (``coordinator_starts``, ``coordinator_handover``: one name) or convenes a
             founded forum (``forum_founded``: one name).
-        value: new leadership support (``leadership_changes``).
-        share: share of time in the house cut (``presence_cut``) or of operating money
-            withdrawn (``funder_pulls_out``; default one funder's share).
+        value: new leadership support (``leadership_changes``); how many times as many
+            residents the staff's offers reach (``citizen_near_work``, default 1.5).
+        share: share of time in the house cut (``presence_cut``), of operating money
+            withdrawn (``funder_pulls_out``; default one funder's share), of the café's
+            hours cut (``cafe_hours_cut``; default 1 = it closes), or of the resident
+            volunteers who step down (``resident_democrats_step_down``; default 1).
         group: who arrives (``actors_arrive``).
     """
 
@@ -70,6 +77,10 @@ class EventSpec:
         check_unit("share", self.share, optional=True)
         if self.action == "leadership_changes":
             check_unit("value", self.value)
+        if self.action == "citizen_near_work" and self.value is not None and not (
+            isinstance(self.value, int | float) and not isinstance(self.value, bool) and 0 <= self.value <= 5
+        ):
+            raise InputError("value", self.value, "a reach multiplier from 0 to 5")
         if self.action == "actors_arrive":
             if self.group is None:
                 raise InputError("group", None, "an actor group (kind, count, …)")
@@ -113,6 +124,13 @@ def apply_event(model: CentreModel, event: EventSpec) -> None:
         case "actor_leaves":
             for name in event.names:
                 model.remove_actor(name)
+        case "cafe_hours_cut":
+            cut_cafe_hours(model, 1.0 if event.share is None else event.share)
+        case "citizen_near_work":
+            move_to_citizen_near_work(model, 1.5 if event.value is None else event.value,
+                                      kind=event.kind, names=event.names)  # fmt: skip
+        case "resident_democrats_step_down":
+            resident_democrats_step_down(model, 1.0 if event.share is None else event.share, event.names)
 
 
 def schedule_events(model: CentreModel, events: list[EventSpec]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 
+from .residents import ResidentParams
 from .validation import InputError
 
 
@@ -146,6 +147,7 @@ class ModelParams:
         forum_gone_vitality: a forum without a convener whose vitality has thinned below this
             no longer meets.
         handover_share: share of the leaver's familiarity and trust the taker reaches.
+        residents: the residents' parameters (:class:`model.residents.ResidentParams`).
     """
 
     encounter_rate: float = 1.0
@@ -232,6 +234,7 @@ class ModelParams:
     min_success_chance: float = 0.05
     max_success_chance: float = 0.95
     forum_gone_vitality: float = 0.05
+    residents: ResidentParams = field(default_factory=ResidentParams)
 
     def validate(self) -> None:
         """Raise :class:`InputError` for a negative or non-finite value, a share above 1
@@ -254,6 +257,9 @@ class ModelParams:
         }  # fmt: skip
         for f in fields(self):
             value = getattr(self, f.name)
+            if isinstance(value, ResidentParams):
+                value.validate()
+                continue
             if isinstance(value, list):
                 if len(value) != 6 or any(
                     isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
