@@ -175,6 +175,9 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "python -m experiments.sensitivity method=sobol sobol.base_samples=256 n_jobs=2 "
     "'parameters={familiarity_decay: [0.01, 0.04], encounter_learning: [0.06, 0.18], "
     "encounter_rate: [0.5, 1.5], trust_loss_failure: [0.1, 0.4], collaboration_floor: [0.1, 0.5]}'": SOBOL,
+    # docs/validation_notes.md (the residents' patterns, run per centre)
+    "python -m analysis.validate --patterns R1 R2 R3 R4 --centres '<c>' --seeds 30": Placeholder(
+        "python -m analysis.validate --seeds 5 --centres housing_area association library health"),
     # docs/validation.md
     "python -m analysis.validate --seeds 5 --centres housing_area association library health": VALIDATE,
     # docs/workshop.md

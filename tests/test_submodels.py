@@ -142,12 +142,20 @@ def test_hours_follow_core_load_leadership_expiry_and_enthusiasts():
                        kind=np.array([0, 0, 0, 0, ActorKind.VOLUNTEER]),
                        enthusiasts=np.array([1, 1, 1, 1, 3]))  # fmt: skip
     budget, binding = allocate_collaboration_hours(actors, P)
-    floor = P.collaboration_floor
-    assert budget[0] == pytest.approx(20.0) and binding[0] == pytest.approx(20.0 * (1 - floor))
-    assert budget[1] == pytest.approx(20.0 * floor) and binding[1] == 0.0  # extra role only
-    assert budget[2] == pytest.approx(4.0)
+    floor, squeeze = P.collaboration_floor, P.extra_role_squeeze
+
+    def extra_role(load):  # a share of the usual 40 hours, squeezed only partly by core load
+        return floor * 40.0 * (1 - squeeze * load)
+
+    assert binding[0] == pytest.approx(20.0 * (1 - floor))  # allocated out of the free 20 h
+    assert budget[0] == pytest.approx(extra_role(0.5) + 20.0 * (1 - floor))
+    assert budget[1] == pytest.approx(extra_role(0.5)) and binding[1] == 0.0  # extra role only
+    assert budget[2] == pytest.approx(extra_role(0.9) + 4.0 * (1 - floor))
+    # Core load 0.5 → 0.9 cuts allocated hours by 80 %, the extra role by less.
+    assert binding[2] / binding[0] == pytest.approx(0.2)
+    assert (budget[2] - binding[2]) / (budget[0] - binding[0]) > 0.2
     assert binding[3] == pytest.approx(20.0 * (1 - floor) * P.expiry_hours_factor)
-    assert budget[4] == pytest.approx(3 * 20.0)  # three enthusiasts
+    assert budget[4] == pytest.approx(3 * budget[0])  # three enthusiasts
     gone, _ = allocate_collaboration_hours(actors_of(5, active=False), P)
     assert not gone.any()
     mandate = deep_form_mandate(np.ones(2), np.array([False, True]), P)
