@@ -115,7 +115,8 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "python -m analysis.discover sweeps/lead_coloc --outcome final_ties_joint_action": Shrink(
         before=("python -m experiments.collect sweeps/lead_coloc",)),  # README: "after collect"
     "python -m experiments.verify sweeps/lead_coloc": Shrink(),
-    "python -m experiments.bench": Shrink(add=("--sizes", "50", "--weeks", "5", "--reference-weeks", "1"),
+    "python -m experiments.bench": Shrink(add=("--sizes", "50", "--same-weeks", "1", "--context-weeks", "5",
+                                               "--steps", "10", "--seeds", "1", "--sweep-runs", "0"),
                                           once=True),
     "python -m experiments.whatif centre=health scenario=coordinator_stops": Shrink(
         add=("replicates=2", "steps=78"), once=True),
