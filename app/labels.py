@@ -7,6 +7,7 @@ kinds' Danish names from :class:`model.ActorKind`. Everything else shown is here
 from __future__ import annotations
 
 from model import ActorKind
+from model.drivers import DRIVERS
 
 LANGUAGES = ("da", "en")
 
@@ -44,9 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "param_twins": ("Tvillinger (med og uden indgreb)", "Twins (with and without interventions)"),
     "centre": ("Center", "Centre"),
     "drivers": ("Drivere", "Drivers"),
-    "co_location": ("samlokalisering", "co-location"),
-    "leadership_support": ("ledelsesopbakning", "leadership support"),
-    "core_load": ("kerneopgavepres", "core-task load"),
+    **{d.name: (d.danish, d.english) for d in DRIVERS if d.kind == "share"},  # model/drivers.py
     "interventions": ("Indgreb undervejs", "Interventions during the run"),
     "stop_coordinator": ("Stop tovholderen", "Stop the coordinator"),
     "restore_coordinator": ("Genindsæt tovholderen", "Restore the coordinator"),

@@ -28,13 +28,12 @@ from tqdm import tqdm
 from analysis.stopweek_report import build_report
 from model import WEEKLY_MEASURES, InputError
 
-from .cli import compose_run, fail
+from .cli import compose_run, request_from
 from .config import RunConfig
 from .guards import check_writable
 from .manifest import write_manifest
 from .outputs import (
     remove_leftovers,
-    stop_cleanly_on_sigterm,
     write_atomic,
     write_csv,
     write_parquet,
@@ -145,15 +144,9 @@ def run_stopweek(request: StopWeek, show_progress: bool = True) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if any(a in ("-h", "--help") for a in argv):
-        print(USAGE)
+    request = request_from(argv, USAGE, prepare)
+    if request is None:
         return
-    try:
-        request = prepare(argv)
-    except InputError as err:
-        fail(err)
-    stop_cleanly_on_sigterm()
     started = time.perf_counter()
     out = run_stopweek(request)
     kept = request.runs["kept"]

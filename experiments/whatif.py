@@ -42,13 +42,12 @@ from tqdm import tqdm
 from analysis.whatif_report import HORIZONS, build_report
 from model import InputError
 
-from .cli import compose_run, fail
+from .cli import compose_run, request_from
 from .config import RunConfig
 from .guards import check_writable
 from .manifest import write_manifest
 from .outputs import (
     remove_leftovers,
-    stop_cleanly_on_sigterm,
     write_atomic,
     write_csv,
     write_parquet,
@@ -359,15 +358,9 @@ def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None =
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if any(a in ("-h", "--help") for a in argv):
-        print(USAGE)
+    request = request_from(argv, USAGE, prepare)
+    if request is None:
         return
-    try:
-        request = prepare(argv)
-    except InputError as err:
-        fail(err)
-    stop_cleanly_on_sigterm()
     started = time.perf_counter()
     out = run_whatif(request)
     seconds = time.perf_counter() - started
