@@ -45,6 +45,7 @@ from .kinds import (
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
 from .pairs import N_FORMS, PairState, condensed_index
 from .params import ModelParams
+from .recording import WeeklyRecord
 from .relations import working_together
 from .residents import RESIDENT_MEASURES, AreaResidents
 from .transitions import hours_allow
@@ -153,9 +154,7 @@ class CentreModel(mesa.Model):
         schedule_events(self, list(events or []))
 
         self.stats: dict[str, float] = {}
-        self.datacollector = mesa.DataCollector(
-            model_reporters={m: _stat(m) for m in WEEKLY_MEASURES}
-        )
+        self.datacollector = WeeklyRecord(WEEKLY_MEASURES)
         self.allocate_hours()
         self.hours_used = np.zeros(self.actor_table.capacity)
         self.outcomes = Outcomes.none(self.pairs.n_pairs)
@@ -809,14 +808,6 @@ def _or_default(value, default):
 
 def _clip(value: float, lo: float, hi: float) -> float:
     return float(min(max(value, lo), hi))
-
-
-def _stat(name: str):
-    def report(model: CentreModel):
-        return model.stats[name]
-
-    report.__name__ = name
-    return report
 
 
 __all__ = ["CentreModel", "Drivers", "WEEKLY_MEASURES"]
