@@ -86,6 +86,8 @@ _ROW = {name: i for i, name in enumerate(_PAIR_DRAWS)}
 #: Rows of the weekly uniform block over actors.
 _ACTOR_DRAWS = ("hours", "forum", "leave", "join")
 _AROW = {name: i for i, name in enumerate(_ACTOR_DRAWS)}
+#: Each form's row number as a column, to find a pair's deepest held form in one call.
+_FORM_ROWS = np.arange(N_FORMS, dtype=np.intp)[:, None]
 #: A forum attended by fewer than this share of its lively attendance counts as gone.
 
 
@@ -390,29 +392,34 @@ class CentreModel(mesa.Model):
         p, t = self.pairs, self.actor_table
         present = self.present
         held = p.held[:, present]
-        stats: dict[str, float] = {f"ties_{f.id}": int(held[f].sum()) for f in FORMS}
-        n_held = held[1:].sum(axis=0)
-        stats["ties_any"] = int((n_held > 0).sum())
-        stats["ties_total"] = int(n_held.sum())
-        stats["multiplex_pairs"] = int((n_held > 1).sum())
-        deepest = np.bincount(p.deepest[present], minlength=N_FORMS)
+        per_form = np.count_nonzero(held, axis=1)
+        n_held = np.count_nonzero(held[1:], axis=0)
+        # Deepest held form of each present pair (0 = none): the largest held row number.
+        deepest = np.bincount((held * _FORM_ROWS).max(axis=0, initial=0), minlength=N_FORMS)
+        n_present = len(n_held)
+        stats: dict[str, float] = {f"ties_{f.id}": int(per_form[f]) for f in FORMS}
+        stats["ties_any"] = int(np.count_nonzero(n_held))
+        stats["ties_total"] = int(per_form[1:].sum())
+        stats["multiplex_pairs"] = int(np.count_nonzero(n_held > 1))
         stats.update({f"deepest_{f.id}": int(deepest[f]) for f in FORMS})
-        n_present = int(present.sum())
         stats["mean_trust"] = float(p.trust[present].mean()) if n_present else float("nan")
         stats["mean_familiarity"] = float(p.familiarity[present].mean()) if n_present else float("nan")
         stats["coordinator_active"] = bool(self.coordinator_active)
         stats["coordinator_hours"] = float(self.role_hours)
         stats["coordinator_coverage"] = float(self.coverage)
-        stats["forum_active"] = bool(self.forum_meets)
-        stats["forum_vitality"] = float(self.forum_vitality if self.forum_meets else 0.0)
-        stats["n_actors"] = int(t.active.sum())
+        forum_meets = self.forum_meets
+        stats["forum_active"] = bool(forum_meets)
+        stats["forum_vitality"] = float(self.forum_vitality if forum_meets else 0.0)
+        stats["n_actors"] = int(np.count_nonzero(t.active))
         volunteers = t.active & (t.kind == ActorKind.VOLUNTEER)
         stats["volunteer_enthusiasts"] = int(t.enthusiasts[volunteers].sum())
-        stats["referrals"] = int(outcomes.referral.sum())
-        stats["resources_shared"] = int(outcomes.exchange_success.sum())
-        stats["joint_offers"] = int(outcomes.joint_offer.sum())
-        stats["new_initiatives"] = int(outcomes.new_initiative.sum())
-        stats["failed_efforts"] = int(outcomes.failures.sum())
+        stats["referrals"] = int(np.count_nonzero(outcomes.referral))
+        stats["resources_shared"] = int(np.count_nonzero(outcomes.exchange_success))
+        stats["joint_offers"] = int(np.count_nonzero(outcomes.joint_offer))
+        stats["new_initiatives"] = int(np.count_nonzero(outcomes.new_initiative))
+        stats["failed_efforts"] = (int(np.count_nonzero(outcomes.exchange_failure))
+                                   + int(np.count_nonzero(outcomes.joint_failure))
+                                   + int(np.count_nonzero(outcomes.cocreation_failure)))  # fmt: skip
         stats["hours_available"] = float(self.budget.sum())
         stats["hours_used"] = float(self.hours_used.sum())
         stats.update(self.residents.last)

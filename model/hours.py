@@ -70,8 +70,9 @@ def form_costs(pairs, params: ModelParams, system_level: float) -> np.ndarray:
 
 def hours_in_use(held, cost, iu, ju, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """Hours each actor spends on its held forms: (all forms, binding forms)."""
-    per_pair = (cost * held)[1:].sum(axis=0)
-    binding = (cost * held)[list(BINDING)].sum(axis=0)
+    spent = cost * held
+    per_pair = spent[1:].sum(axis=0)
+    binding = spent[list(BINDING)].sum(axis=0)
     return (
         np.bincount(iu, per_pair, minlength=n_rows) + np.bincount(ju, per_pair, minlength=n_rows),
         np.bincount(iu, binding, minlength=n_rows) + np.bincount(ju, binding, minlength=n_rows),

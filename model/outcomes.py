@@ -11,6 +11,7 @@ tunnel vision and yield less that is new, unless a fresh partner joins.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 
@@ -39,12 +40,13 @@ class Outcomes:
     def none(cls, n_pairs: int) -> Outcomes:
         return cls(*(np.zeros(n_pairs, dtype=bool) for _ in fields(cls)))
 
-    @property
+    # Cached: read by several submodels each week; the masks do not change once drawn.
+    @cached_property
     def successes(self) -> np.ndarray:
         """Successful events per pair this week (an exchange, a joint offer, a co-creation)."""
         return (self.exchange_success.astype(np.int32) + self.joint_offer + self.cocreation_success)
 
-    @property
+    @cached_property
     def failures(self) -> np.ndarray:
         return (self.exchange_failure.astype(np.int32) + self.joint_failure + self.cocreation_failure)
 

@@ -62,10 +62,12 @@ _MAX_FUNDERS = 20
 #: fully in the house for reach.
 _FULL_HOUSE_SLOTS = 8.0
 
+#: Each group's measure of residents reached, in ``TARGET_GROUPS`` order.
+_REACHED_NAMES = tuple(f"residents_reached_{g}" for g in TARGET_GROUPS)
 #: Weekly measures the residents add (``timeseries.parquet`` columns).
 RESIDENT_MEASURES: tuple[str, ...] = (
     "residents_reached",
-    *(f"residents_reached_{g}" for g in TARGET_GROUPS),
+    *_REACHED_NAMES,
     "referrals_completed",
     "residents_in_joint",
     "residents_volunteered",
@@ -502,7 +504,7 @@ class AreaResidents:
         total = res.total
         self.last = {
             "residents_reached": float(total.sum()),
-            **{f"residents_reached_{g}": float(total[k]) for k, g in enumerate(TARGET_GROUPS)},
+            **dict(zip(_REACHED_NAMES, total.tolist(), strict=True)),
             "referrals_completed": float(np.sum(completed)),
             "residents_in_joint": float(res.in_joint.sum()),
             "residents_volunteered": float(n_joined),

@@ -35,9 +35,11 @@ def eligible_forms(pairs, week, params: ModelParams, *, stay: bool) -> np.ndarra
     p = pairs
     s = params.stay_factor if stay else 1.0
     mandate = week.mandate[p.iu] * week.mandate[p.ju]
-    base = [week.present & (p.familiarity >= s * params.familiarity_to_enter[g])
-            & (p.trust >= s * params.trust_to_enter[g])
-            & (p.understanding >= s * params.understanding_to_enter[g]) for g in range(N_FORMS)]  # fmt: skip
+    # Every form's thresholds as a column (row 0 unused), compared in one call each.
+    threshold = s * np.array([params.familiarity_to_enter, params.trust_to_enter,
+                              params.understanding_to_enter], dtype=np.float64)[:, :, None]  # fmt: skip
+    base = ((p.familiarity >= threshold[0]) & (p.trust >= threshold[1])
+            & (p.understanding >= threshold[2]) & week.present)  # fmt: skip
     mandate_ok = mandate >= s * params.mandate_to_enter_deep
     eligible = np.zeros((N_FORMS, p.n_pairs), dtype=bool)
     eligible[Form.KNOWLEDGE_SHARING] = base[1]
