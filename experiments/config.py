@@ -17,6 +17,7 @@ from omegaconf.errors import OmegaConfBaseException
 from model import CentreSpec, InputError, ModelParams
 from model.drivers import DRIVER_NAMES, DRIVERS, check_driver
 from model.events import EventSpec
+from model.kernels import ENGINES
 from model.validation import check_choice
 
 from .guards import INT64_MAX, MAX_ACTORS, MAX_REPLICATES, MAX_STEPS, check_folder_name, check_numbers
@@ -64,7 +65,8 @@ class RunConfig:
         seed: first seed; the job runs seeds ``seed … seed + replicates - 1``.
         replicates: number of replicate seeds batched inside this job.
         steps: weeks to simulate.
-        engine: ``vectorised`` (default) or ``reference`` (per-pair loops, slow).
+        engine: ``vectorised`` (default), ``reference`` (per-pair loops, slow) or
+            ``compiled`` (numba loops, identical results).
         network_weeks: weeks at which to also export the network (mapping) files.
         roster: path of a planner's roster file; when set it replaces ``centre`` (the
             command line sets it from ``centre=path/to/roster.yaml``).
@@ -129,7 +131,7 @@ def validate(run: RunConfig) -> None:
     if per_job is not None and not 1 <= per_job <= MAX_REPLICATES:
         raise InputError("sweep.seeds_per_job", per_job, f"a whole number >= 1 and <= "
                          f"{MAX_REPLICATES}, or null for one job per config")  # fmt: skip
-    check_choice("engine", run.engine, ("vectorised", "reference"))
+    check_choice("engine", run.engine, ENGINES)
     for prefix, part in (("centre.", run.centre), ("params.", run.params)):
         try:
             part.validate()

@@ -102,7 +102,8 @@ class CentreModel(mesa.Model):
         params: mechanism parameters; ``None`` = defaults.
         events: timed interventions (:class:`model.events.EventSpec`), e.g. the
             coordinator stopping in week 52.
-        engine: ``vectorised`` or ``reference`` (per-pair loops, for verification).
+        engine: ``vectorised``, ``reference`` (per-pair loops, for verification) or
+            ``compiled`` (numba loops, ``model/compiled.py``); all three give identical runs.
         rng: seed or numpy Generator; same seed and inputs give the same run.
     """
 

@@ -1,0 +1,429 @@
+"""The pair-level submodels as compiled loops (``engine="compiled"``), bit-identical to the
+vectorised engine.
+
+Why: a week of an 18-actor centre is ~1,000 numpy calls on arrays of ~150 pairs, so
+almost all of its time is the fixed cost of each call, not arithmetic (issue 11). A
+compiled loop (numba) makes one call per submodel and touches each pair once. Each
+function here has the signature of its vectorised twin in the mechanism modules and
+computes the same formula **in the same order of floating-point operations** (sums in the
+order ``numpy.bincount`` and ``sum(axis=0)`` take, the same cumulative sum in the hour
+budgets), so ``tests/test_reference.py`` can demand equality to the last bit, week by week.
+No ``exp`` or ``log`` is compiled: numpy's and LLVM's may differ in the last bit, so
+those stay in numpy (the residents' submodels). ``sqrt``, ``+ − × ÷``, ``min`` and ``max``
+are correctly rounded in both. The introductions and the handover book stay vectorised
+(few calls, sorting and bookkeeping that a loop would not speed up).
+
+The loops are compiled on first use and cached on disk (``cache=True``), so a second
+process loads them instead of compiling; ``docs/performance.md`` has the numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import encounters, handover
+from .forms import BINDING, LOOSE, Form
+from .kinds import ActorKind
+from .outcomes import Outcomes
+
+_EPS = 1e-9
+_BINDING = np.array(BINDING, dtype=np.int64)
+_LOOSE = np.array(LOOSE, dtype=np.int64)
+_KS, _AL, _RE, _JA, _CC = (int(f) for f in (Form.KNOWLEDGE_SHARING, Form.ALIGNMENT,
+                                            Form.RESOURCE_EXCHANGE, Form.JOINT_ACTION,
+                                            Form.CO_CREATION))  # fmt: skip
+_HOUSING_SOCIAL = int(ActorKind.HOUSING_SOCIAL)
+
+
+# ------------------------------------------------------------------ encounters
+def draw_encounters(pairs, week, params, u):
+    """Compiled :func:`model.encounters.draw_encounters`."""
+    return _draw_encounters(pairs.overlap, pairs.colocation_factor, pairs.familiarity, week.present, u,
+                            float(params.encounter_rate), 0.5 + week.shared_places,
+                            float(params.seek_familiar))  # fmt: skip
+
+
+@njit(cache=True)
+def _draw_encounters(overlap, colocation, fam, present, u, rate, places, seek_familiar):
+    met = np.zeros(len(fam), dtype=np.bool_)
+    for k in range(len(fam)):
+        chance = rate * overlap[k] * places * colocation[k] * (seek_familiar + fam[k])
+        met[k] = present[k] and u[k] < chance
+    return met
+
+
+def seek_contacts(pairs, week, params, u):
+    """Compiled :func:`model.encounters.seek_contacts`."""
+    return _seek_contacts(pairs.interdependence, pairs.familiarity, week.present, u,
+                          float(params.seek_contact_rate), float(params.seek_familiar))  # fmt: skip
+
+
+@njit(cache=True)
+def _seek_contacts(interdependence, fam, present, u, rate, seek_familiar):
+    sought = np.zeros(len(fam), dtype=np.bool_)
+    for k in range(len(fam)):
+        chance = rate * interdependence[k] * (seek_familiar + fam[k])
+        sought[k] = present[k] and u[k] < chance
+    return sought
+
+
+def learn_from_contact(pairs, contacts, params):
+    """Compiled :func:`model.encounters.learn_from_contact`."""
+    return _learn_from_contact(pairs.familiarity, contacts["introduced"], contacts["encountered"],
+                               contacts["sought"], contacts["at_forum"], float(params.introduction_learning),
+                               float(params.encounter_learning), float(params.forum_learning))  # fmt: skip
+
+
+@njit(cache=True)
+def _learn_from_contact(fam, introduced, encountered, sought, at_forum, intro_rate, meet_rate, forum_rate):
+    out = fam.copy()
+    for k in range(len(out)):
+        f = out[k]
+        if introduced[k]:
+            f = f + intro_rate * (1.0 - f)
+        if encountered[k]:
+            f = f + meet_rate * (1.0 - f)
+        if sought[k]:
+            f = f + meet_rate * (1.0 - f)
+        if at_forum[k]:
+            f = f + forum_rate * (1.0 - f)
+        out[k] = f
+    return out
+
+
+# ------------------------------------------------------------------ transitions
+def eligible_forms(pairs, week, params, *, stay: bool):
+    """Compiled :func:`model.transitions.eligible_forms`."""
+    p = pairs
+    s = params.stay_factor if stay else 1.0
+    threshold = s * np.array([params.familiarity_to_enter, params.trust_to_enter,
+                              params.understanding_to_enter], dtype=np.float64)  # fmt: skip
+    return _eligible_forms(p.iu, p.ju, p.familiarity, p.trust, p.understanding, p.shared_targets,
+                           p.complementary, p.successes, week.present, week.mandate, threshold,
+                           s * params.mandate_to_enter_deep, int(params.successes_for_cocreation))  # fmt: skip
+
+
+@njit(cache=True)
+def _eligible_forms(iu, ju, fam, trust, understanding, shared_targets, complementary, successes, present,
+                    mandate, threshold, mandate_needed, successes_needed):  # fmt: skip
+    n_forms = threshold.shape[1]
+    out = np.zeros((n_forms, len(fam)), dtype=np.bool_)
+    for k in range(len(fam)):
+        if not present[k]:
+            continue
+        mandate_ok = mandate[iu[k]] * mandate[ju[k]] >= mandate_needed
+        for g in range(1, n_forms):
+            base = fam[k] >= threshold[0, g] and trust[k] >= threshold[1, g] and understanding[k] >= threshold[2, g]
+            if g == _AL:
+                base = base and shared_targets[k] > 0
+            elif g == _RE:
+                base = base and complementary[k]
+            elif g == _JA:
+                base = base and shared_targets[k] > 0 and mandate_ok
+            elif g == _CC:
+                base = base and successes[k] >= successes_needed and mandate_ok
+            out[g, k] = base
+    return out
+
+
+def uptake_chance(pairs, actors, week, params):
+    """Compiled :func:`model.transitions.uptake_chance`."""
+    p, a = pairs, actors
+    overview = params.no_overview_factor + (1.0 - params.no_overview_factor) * week.overview
+    return _uptake_chance(p.iu, p.ju, p.interdependence, p.overlap, week.mandate, a.affinity,
+                          a.risk_willingness, a.cocreation_experience, a.kind,
+                          np.asarray(params.upgrade_rate, dtype=np.float64), float(params.same_hours_weight),
+                          float(overview), 1.0 + params.housing_social_cocreation_bonus)  # fmt: skip
+
+
+@njit(cache=True)
+def _uptake_chance(iu, ju, interdependence, overlap, mandate, affinity, risk_willingness, experience, kind,
+                   upgrade_rate, same_hours_weight, overview, housing_social_bonus):  # fmt: skip
+    n_forms = len(upgrade_rate)
+    chance = np.zeros((n_forms, len(iu)))
+    for k in range(len(iu)):
+        i, j = iu[k], ju[k]
+        m = mandate[i] * mandate[j]
+        risk = 0.5 + 0.5 * (risk_willingness[i] + risk_willingness[j])
+        for g in range(1, n_forms):
+            c = upgrade_rate[g] * np.sqrt(affinity[i, g] * affinity[j, g])
+            if g == 1:
+                c = c * 1.0
+            elif g <= 3:
+                c = c * np.sqrt(m)
+            elif g == 4:
+                c = c * m
+            else:
+                c = c * (m * m)
+            if g >= _AL:
+                c = c * (0.5 + interdependence[k])
+            if g == _AL:
+                c = c * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0)) * overview
+            if g == _JA or g == _CC:
+                c = c * risk
+            if g == _CC:
+                both = 0.5 + 0.5 * (experience[i] + experience[j])
+                social = kind[i] == _HOUSING_SOCIAL or kind[j] == _HOUSING_SOCIAL
+                c = c * both * (housing_social_bonus if social else 1.0)
+            chance[g, k] = c
+    return chance
+
+
+def update_palette(pairs, enter, stay, chance, hours_ok, week, params, u):
+    """Compiled :func:`model.transitions.update_palette`."""
+    return _update_palette(pairs.held, enter, stay, chance, hours_ok, week.present, u, float(params.downgrade_rate))
+
+
+@njit(cache=True)
+def _update_palette(held, enter, stay, chance, hours_ok, present, u, downgrade_rate):
+    out = held.copy()  # row 0 (no form) is left as it is, as the vectorised engine does
+    for g in range(1, held.shape[0]):
+        for k in range(held.shape[1]):
+            if not present[k]:
+                out[g, k] = False
+            elif held[g, k]:
+                out[g, k] = not ((not stay[g, k]) and u[g, k] < downgrade_rate)
+            else:
+                out[g, k] = enter[g, k] and hours_ok[g, k] and u[g, k] < chance[g, k]
+    return out
+
+
+# ------------------------------------------------------------------------ hours
+def hours_in_use(held, cost, iu, ju, n_rows: int):
+    """Compiled :func:`model.hours.hours_in_use`."""
+    return _hours_in_use(held, cost, iu, ju, n_rows)
+
+
+@njit(cache=True)
+def _hours_in_use(held, cost, iu, ju, n_rows):
+    # As bincount(iu, w) + bincount(ju, w): each side summed in pair order, then added.
+    total_i, total_j = np.zeros(n_rows), np.zeros(n_rows)
+    binding_i, binding_j = np.zeros(n_rows), np.zeros(n_rows)
+    for k in range(len(iu)):
+        pair_total = cost[1, k] * held[1, k]
+        for g in range(2, held.shape[0]):
+            pair_total = pair_total + cost[g, k] * held[g, k]
+        pair_binding = cost[_JA, k] * held[_JA, k] + cost[_CC, k] * held[_CC, k]
+        total_i[iu[k]] += pair_total
+        total_j[ju[k]] += pair_total
+        binding_i[iu[k]] += pair_binding
+        binding_j[ju[k]] += pair_binding
+    return total_i + total_j, binding_i + binding_j
+
+
+def enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju):
+    """Compiled :func:`model.hours.enforce_hour_budgets`."""
+    return _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, _BINDING, _LOOSE)
+
+
+@njit(cache=True)
+def _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, binding, loose):
+    held = held.copy()
+    _drop_misfits(held, cost, priority, binding_budget, iu, ju, binding)
+    _, binding_used = _hours_in_use(held, cost, iu, ju, len(budget))
+    _drop_misfits(held, cost, priority, budget - binding_used, iu, ju, loose)
+    return held
+
+
+@njit(cache=True)
+def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
+    """The vectorised ``_drop_misfits`` step by step: the same items in the same order
+    (form, then pair), the same lexicographic order (row, value descending, item) and the
+    same running sum over all rows, less its value where each row's commitments begin."""
+    n_rows = len(budget)
+    while True:
+        n = 0
+        for f in forms:
+            for k in range(held.shape[1]):
+                if held[f, k]:
+                    n += 1
+        gs = np.empty(n, dtype=np.int64)
+        ks = np.empty(n, dtype=np.int64)
+        n = 0
+        for f in forms:
+            for k in range(held.shape[1]):
+                if held[f, k]:
+                    gs[n], ks[n] = f, k
+                    n += 1
+        used_i, used_j = np.zeros(n_rows), np.zeros(n_rows)
+        for item in range(n):
+            used_i[iu[ks[item]]] += cost[gs[item], ks[item]]
+            used_j[ju[ks[item]]] += cost[gs[item], ks[item]]
+        over = False
+        for r in range(n_rows):
+            if used_i[r] + used_j[r] > budget[r] + _EPS:
+                over = True
+                break
+        if not over:
+            return
+        # Entries: each item twice, as its lower row's and as its higher row's commitment.
+        src = np.empty(2 * n, dtype=np.int64)
+        items = np.empty(2 * n, dtype=np.int64)
+        neg_value = np.empty(2 * n)
+        for item in range(n):
+            src[item], src[n + item] = iu[ks[item]], ju[ks[item]]
+            items[item], items[n + item] = item, item
+            neg_value[item] = neg_value[n + item] = -priority[ks[item]]
+        # numpy.lexsort((items, -values, src)) as three stable sorts, least significant first.
+        order = np.argsort(items, kind="mergesort")
+        order = order[np.argsort(neg_value[order], kind="mergesort")]
+        order = order[np.argsort(src[order], kind="mergesort")]
+        spent = 0.0
+        before = 0.0
+        for pos in range(2 * n):
+            e = order[pos]
+            if pos > 0 and src[e] != src[order[pos - 1]]:
+                before = spent
+            item = items[e]
+            spent = spent + cost[gs[item], ks[item]]
+            if spent - before > budget[src[e]] + _EPS:
+                held[gs[item], ks[item]] = False
+
+
+# --------------------------------------------------------------------- outcomes
+def realise_outcomes(pairs, actors, week, params, u) -> Outcomes:
+    """Compiled :func:`model.outcomes.realise_outcomes`."""
+    p, a = pairs, actors
+    overview = params.no_overview_factor + (1.0 - params.no_overview_factor) * week.overview
+    w = params.exchange_familiarity_weight
+    numbers = np.array([
+        params.referral_rate, overview, params.crowding_capacity * (1.0 + week.booking), params.exchange_rate,
+        params.exchange_success, 1.0 - w, w, params.crowding_penalty, 1.0 / params.joint_action_weeks,
+        params.joint_action_success, params.trust_weight, params.joint_trust_pivot, params.anchoring_bonus,
+        params.min_success_chance, params.max_success_chance, 1.0 / params.cocreation_weeks,
+        params.cocreation_success, params.cocreation_trust_pivot, params.experience_weight,
+        params.fresh_partner_weeks, params.tunnel_weeks, params.fresh_partner_novelty,
+    ], dtype=np.float64)  # fmt: skip
+    masks = _realise_outcomes(p.iu, p.ju, p.held, p.shared_targets, p.familiarity, p.trust, p.cocreation_weeks,
+                              a.permanent, a.cocreation_experience, len(a.active), numbers, u["referral"],
+                              u["exchange"], u["exchange_ok"], u["joint_done"], u["joint_ok"],
+                              u["cocreation_done"], u["cocreation_ok"], u["novel"])  # fmt: skip
+    return Outcomes(*masks)
+
+
+@njit(cache=True)
+def _realise_outcomes(iu, ju, held, shared_targets, fam, trust, cocreation_weeks, permanent, experience,
+                      n_rows, numbers, u_referral, u_exchange, u_exchange_ok, u_joint_done, u_joint_ok,
+                      u_cocreation_done, u_cocreation_ok, u_novel):  # fmt: skip
+    (referral_rate, overview, capacity, exchange_rate, exchange_success_rate, familiarity_floor, w,
+     crowding_penalty, joint_done_chance, joint_action_success, trust_weight, joint_trust_pivot,
+     anchoring_bonus, lowest, highest, cocreation_done_chance, cocreation_success_rate, cocreation_trust_pivot,
+     experience_weight, fresh_partner_weeks, tunnel_weeks, fresh_partner_novelty) = numbers  # fmt: skip
+    n = len(iu)
+    # Per-actor counts as count_per_actor does: bincount over each side, then added.
+    crowd_i, crowd_j = np.zeros(n_rows), np.zeros(n_rows)
+    fresh_i, fresh_j = np.zeros(n_rows), np.zeros(n_rows)
+    fresh_tie = np.zeros(n, dtype=np.bool_)
+    for k in range(n):
+        exchanging = 1.0 if held[_RE, k] else 0.0
+        crowd_i[iu[k]] += exchanging
+        crowd_j[ju[k]] += exchanging
+        fresh_tie[k] = held[_CC, k] and cocreation_weeks[k] < fresh_partner_weeks
+        own = 1.0 if fresh_tie[k] else 0.0
+        fresh_i[iu[k]] += own
+        fresh_j[ju[k]] += own
+    crowd = crowd_i + crowd_j
+    fresh = fresh_i + fresh_j
+    referral = np.zeros(n, dtype=np.bool_)
+    exchange_success = np.zeros(n, dtype=np.bool_)
+    exchange_failure = np.zeros(n, dtype=np.bool_)
+    joint_offer = np.zeros(n, dtype=np.bool_)
+    joint_failure = np.zeros(n, dtype=np.bool_)
+    cocreation_success = np.zeros(n, dtype=np.bool_)
+    cocreation_failure = np.zeros(n, dtype=np.bool_)
+    new_initiative = np.zeros(n, dtype=np.bool_)
+    for k in range(n):
+        i, j = iu[k], ju[k]
+        anchored = 1.0 if (permanent[i] or permanent[j]) else 0.0
+        if held[_AL, k]:
+            referral[k] = u_referral[k] < referral_rate * min(shared_targets[k], 3) * overview
+        if held[_RE, k] and u_exchange[k] < exchange_rate:
+            excess = max(crowd[i] - capacity, 0.0) + max(crowd[j] - capacity, 0.0)
+            ok_chance = exchange_success_rate * (familiarity_floor + w * fam[k]) / (1.0 + crowding_penalty * excess)
+            won = u_exchange_ok[k] < ok_chance
+            exchange_success[k] = won
+            exchange_failure[k] = not won
+        if held[_JA, k] and u_joint_done[k] < joint_done_chance:
+            chance = (joint_action_success + trust_weight * (trust[k] - joint_trust_pivot)
+                      + anchoring_bonus * anchored)  # fmt: skip
+            won = u_joint_ok[k] < min(max(chance, lowest), highest)
+            joint_offer[k] = won
+            joint_failure[k] = not won
+        if held[_CC, k] and u_cocreation_done[k] < cocreation_done_chance:
+            shared_experience = 0.5 * (experience[i] + experience[j])
+            chance = (cocreation_success_rate + trust_weight * (trust[k] - cocreation_trust_pivot)
+                      + experience_weight * shared_experience + anchoring_bonus * anchored)  # fmt: skip
+            won = u_cocreation_ok[k] < min(max(chance, lowest), highest)
+            cocreation_success[k] = won
+            cocreation_failure[k] = not won
+            own = 1.0 if fresh_tie[k] else 0.0
+            joined = 1.0 if ((fresh[i] - own) > 0 or (fresh[j] - own) > 0) else 0.0
+            novelty = min(tunnel_weeks / (tunnel_weeks + cocreation_weeks[k]) + fresh_partner_novelty * joined,
+                          1.0)  # fmt: skip
+            new_initiative[k] = won and u_novel[k] < novelty
+    return (referral, exchange_success, exchange_failure, joint_offer, joint_failure, cocreation_success,
+            cocreation_failure, new_initiative)  # fmt: skip
+
+
+# -------------------------------------------------------------------- relations
+def update_trust(pairs, working, successes, failures, params):
+    """Compiled :func:`model.relations.update_trust`."""
+    return _update_trust(pairs.trust, working, successes, failures, float(params.trust_gain_contact),
+                         float(params.trust_gain_success), float(params.trust_loss_failure))  # fmt: skip
+
+
+@njit(cache=True)
+def _update_trust(trust, working, successes, failures, gain_contact, gain_success, loss_failure):
+    out = trust.copy()
+    for k in range(len(out)):
+        t = out[k]
+        if working[k]:
+            t = t + gain_contact * (1.0 - t)
+        if successes[k] > 0:
+            t = t + gain_success * (1.0 - t)
+        if failures[k] > 0:
+            t = t - loss_failure * t
+        out[k] = min(max(t, 0.0), 1.0)
+    return out
+
+
+def fade_relations(pairs, contact, week, params):
+    """Compiled :func:`model.relations.fade_relations`."""
+    factor = 1.0 - (1.0 - params.system_decay_factor) * week.upkeep
+    return _fade_relations(pairs.familiarity, pairs.trust, week.present, contact,
+                           1.0 - params.familiarity_decay * factor, params.trust_decay * factor,
+                           float(params.baseline_trust))  # fmt: skip
+
+
+@njit(cache=True)
+def _fade_relations(fam, trust, present, contact, keep_familiarity, trust_pull, baseline):
+    fam, trust = fam.copy(), trust.copy()
+    for k in range(len(fam)):
+        if present[k] and not contact[k]:
+            fam[k] = fam[k] * keep_familiarity
+            trust[k] = trust[k] - trust_pull * (trust[k] - baseline)
+    return fam, trust
+
+
+def build_understanding(pairs, at_forum, week, params):
+    """Compiled :func:`model.relations.build_understanding`."""
+    return _build_understanding(pairs.understanding, pairs.held, week.present, at_forum,
+                                float(params.understanding_gain), 1.0 - params.understanding_decay)  # fmt: skip
+
+
+@njit(cache=True)
+def _build_understanding(understanding, held, present, at_forum, gain, keep):
+    out = np.empty_like(understanding)
+    for k in range(len(understanding)):
+        u = understanding[k]
+        if present[k] and (held[_AL, k] or held[_JA, k] or held[_CC, k] or at_forum[k]):
+            out[k] = u + gain * (1.0 - u)
+        else:
+            out[k] = u * keep
+    return out
+
+
+#: Kept vectorised (see the module docstring).
+choose_introductions = encounters.choose_introductions
+continue_handover = handover.continue_handover
