@@ -25,7 +25,7 @@ from numba import njit
 from . import encounters, handover
 from .forms import BINDING, LOOSE, Form
 from .kinds import ActorKind
-from .outcomes import Outcomes
+from .outcomes import OUTCOME_DRAWS, Outcomes
 
 _EPS = 1e-9
 _BINDING = np.array(BINDING, dtype=np.int64)
@@ -101,7 +101,8 @@ def eligible_forms(pairs, week, params, *, stay: bool):
                               params.understanding_to_enter], dtype=np.float64)  # fmt: skip
     return _eligible_forms(p.iu, p.ju, p.familiarity, p.trust, p.understanding, p.shared_targets,
                            p.complementary, p.successes, week.present, week.mandate, threshold,
-                           s * params.mandate_to_enter_deep, int(params.successes_for_cocreation))  # fmt: skip
+                           s * params.mandate_to_enter_deep,
+                           int(params.successes_for_cocreation))  # fmt: skip
 
 
 @njit(cache=True)
@@ -114,7 +115,8 @@ def _eligible_forms(iu, ju, fam, trust, understanding, shared_targets, complemen
             continue
         mandate_ok = mandate[iu[k]] * mandate[ju[k]] >= mandate_needed
         for g in range(1, n_forms):
-            base = fam[k] >= threshold[0, g] and trust[k] >= threshold[1, g] and understanding[k] >= threshold[2, g]
+            base = (fam[k] >= threshold[0, g] and trust[k] >= threshold[1, g]
+                    and understanding[k] >= threshold[2, g])  # fmt: skip
             if g == _AL:
                 base = base and shared_targets[k] > 0
             elif g == _RE:
@@ -172,7 +174,8 @@ def _uptake_chance(iu, ju, interdependence, overlap, mandate, affinity, risk_wil
 
 def update_palette(pairs, enter, stay, chance, hours_ok, week, params, u):
     """Compiled :func:`model.transitions.update_palette`."""
-    return _update_palette(pairs.held, enter, stay, chance, hours_ok, week.present, u, float(params.downgrade_rate))
+    return _update_palette(pairs.held, enter, stay, chance, hours_ok, week.present, u,
+                           float(params.downgrade_rate))  # fmt: skip
 
 
 @njit(cache=True)
@@ -295,10 +298,9 @@ def realise_outcomes(pairs, actors, week, params, u) -> Outcomes:
         params.cocreation_success, params.cocreation_trust_pivot, params.experience_weight,
         params.fresh_partner_weeks, params.tunnel_weeks, params.fresh_partner_novelty,
     ], dtype=np.float64)  # fmt: skip
-    masks = _realise_outcomes(p.iu, p.ju, p.held, p.shared_targets, p.familiarity, p.trust, p.cocreation_weeks,
-                              a.permanent, a.cocreation_experience, len(a.active), numbers, u["referral"],
-                              u["exchange"], u["exchange_ok"], u["joint_done"], u["joint_ok"],
-                              u["cocreation_done"], u["cocreation_ok"], u["novel"])  # fmt: skip
+    masks = _realise_outcomes(p.iu, p.ju, p.held, p.shared_targets, p.familiarity, p.trust,
+                              p.cocreation_weeks, a.permanent, a.cocreation_experience, len(a.active),
+                              numbers, *(u[name] for name in OUTCOME_DRAWS))  # fmt: skip
     return Outcomes(*masks)
 
 
@@ -308,8 +310,9 @@ def _realise_outcomes(iu, ju, held, shared_targets, fam, trust, cocreation_weeks
                       u_cocreation_done, u_cocreation_ok, u_novel):  # fmt: skip
     (referral_rate, overview, capacity, exchange_rate, exchange_success_rate, familiarity_floor, w,
      crowding_penalty, joint_done_chance, joint_action_success, trust_weight, joint_trust_pivot,
-     anchoring_bonus, lowest, highest, cocreation_done_chance, cocreation_success_rate, cocreation_trust_pivot,
-     experience_weight, fresh_partner_weeks, tunnel_weeks, fresh_partner_novelty) = numbers  # fmt: skip
+     anchoring_bonus, lowest, highest, cocreation_done_chance, cocreation_success_rate,
+     cocreation_trust_pivot, experience_weight, fresh_partner_weeks, tunnel_weeks,
+     fresh_partner_novelty) = numbers  # fmt: skip
     n = len(iu)
     # Per-actor counts as count_per_actor does: bincount over each side, then added.
     crowd_i, crowd_j = np.zeros(n_rows), np.zeros(n_rows)
@@ -340,7 +343,8 @@ def _realise_outcomes(iu, ju, held, shared_targets, fam, trust, cocreation_weeks
             referral[k] = u_referral[k] < referral_rate * min(shared_targets[k], 3) * overview
         if held[_RE, k] and u_exchange[k] < exchange_rate:
             excess = max(crowd[i] - capacity, 0.0) + max(crowd[j] - capacity, 0.0)
-            ok_chance = exchange_success_rate * (familiarity_floor + w * fam[k]) / (1.0 + crowding_penalty * excess)
+            ok_chance = (exchange_success_rate * (familiarity_floor + w * fam[k])
+                         / (1.0 + crowding_penalty * excess))  # fmt: skip
             won = u_exchange_ok[k] < ok_chance
             exchange_success[k] = won
             exchange_failure[k] = not won
@@ -359,8 +363,8 @@ def _realise_outcomes(iu, ju, held, shared_targets, fam, trust, cocreation_weeks
             cocreation_failure[k] = not won
             own = 1.0 if fresh_tie[k] else 0.0
             joined = 1.0 if ((fresh[i] - own) > 0 or (fresh[j] - own) > 0) else 0.0
-            novelty = min(tunnel_weeks / (tunnel_weeks + cocreation_weeks[k]) + fresh_partner_novelty * joined,
-                          1.0)  # fmt: skip
+            novelty = min(tunnel_weeks / (tunnel_weeks + cocreation_weeks[k])
+                          + fresh_partner_novelty * joined, 1.0)  # fmt: skip
             new_initiative[k] = won and u_novel[k] < novelty
     return (referral, exchange_success, exchange_failure, joint_offer, joint_failure, cocreation_success,
             cocreation_failure, new_initiative)  # fmt: skip
@@ -409,7 +413,8 @@ def _fade_relations(fam, trust, present, contact, keep_familiarity, trust_pull, 
 def build_understanding(pairs, at_forum, week, params):
     """Compiled :func:`model.relations.build_understanding`."""
     return _build_understanding(pairs.understanding, pairs.held, week.present, at_forum,
-                                float(params.understanding_gain), 1.0 - params.understanding_decay)  # fmt: skip
+                                float(params.understanding_gain),
+                                1.0 - params.understanding_decay)  # fmt: skip
 
 
 @njit(cache=True)
