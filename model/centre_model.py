@@ -88,6 +88,8 @@ _ACTOR_DRAWS = ("hours", "forum", "leave", "join")
 _AROW = {name: i for i, name in enumerate(_ACTOR_DRAWS)}
 #: Each form's row number as a column, to find a pair's deepest held form in one call.
 _FORM_ROWS = np.arange(N_FORMS, dtype=np.intp)[:, None]
+_TIES_NAMES = tuple(f"ties_{f.id}" for f in FORMS)
+_DEEPEST_NAMES = tuple(f"deepest_{f.id}" for f in FORMS)
 #: A forum attended by fewer than this share of its lively attendance counts as gone.
 
 
@@ -393,16 +395,16 @@ class CentreModel(mesa.Model):
         p, t = self.pairs, self.actor_table
         present = self.present
         held = p.held[:, present]
-        per_form = np.count_nonzero(held, axis=1)
-        n_held = np.count_nonzero(held[1:], axis=0)
+        per_form = held[1:].sum(axis=1).tolist()
+        n_held = held[1:].sum(axis=0)
         # Deepest held form of each present pair (0 = none): the largest held row number.
         deepest = np.bincount((held * _FORM_ROWS).max(axis=0, initial=0), minlength=N_FORMS)
         n_present = len(n_held)
-        stats: dict[str, float] = {f"ties_{f.id}": int(per_form[f]) for f in FORMS}
+        stats: dict[str, float] = dict(zip(_TIES_NAMES, per_form, strict=True))
         stats["ties_any"] = int(np.count_nonzero(n_held))
-        stats["ties_total"] = int(per_form[1:].sum())
+        stats["ties_total"] = sum(per_form)
         stats["multiplex_pairs"] = int(np.count_nonzero(n_held > 1))
-        stats.update({f"deepest_{f.id}": int(deepest[f]) for f in FORMS})
+        stats.update(zip(_DEEPEST_NAMES, deepest[1:].tolist(), strict=True))
         stats["mean_trust"] = float(p.trust[present].mean()) if n_present else float("nan")
         stats["mean_familiarity"] = float(p.familiarity[present].mean()) if n_present else float("nan")
         stats["coordinator_active"] = bool(self.coordinator_active)

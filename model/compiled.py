@@ -260,28 +260,41 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
                 break
         if not over:
             return
-        # Entries: each item twice, as its lower row's and as its higher row's commitment.
-        src = np.empty(2 * n, dtype=np.int64)
-        items = np.empty(2 * n, dtype=np.int64)
-        neg_value = np.empty(2 * n)
+        # numpy.lexsort((items, -values, src)): commitments grouped by row (rows in order),
+        # within a row by value, highest first, ties by item. Items are visited in order,
+        # so each row's bucket starts in item order and a stable insertion sort by value
+        # (rows hold few commitments) gives the lexicographic order.
+        start = np.zeros(n_rows + 1, dtype=np.int64)
         for item in range(n):
-            src[item], src[n + item] = iu[ks[item]], ju[ks[item]]
-            items[item], items[n + item] = item, item
-            neg_value[item] = neg_value[n + item] = -priority[ks[item]]
-        # numpy.lexsort((items, -values, src)) as three stable sorts, least significant first.
-        order = np.argsort(items, kind="mergesort")
-        order = order[np.argsort(neg_value[order], kind="mergesort")]
-        order = order[np.argsort(src[order], kind="mergesort")]
+            start[iu[ks[item]] + 1] += 1
+            start[ju[ks[item]] + 1] += 1
+        for r in range(n_rows):
+            start[r + 1] += start[r]
+        fill = start[:n_rows].copy()
+        bucket = np.empty(2 * n, dtype=np.int64)
+        for item in range(n):
+            for row in (iu[ks[item]], ju[ks[item]]):
+                bucket[fill[row]] = item
+                fill[row] += 1
+        for r in range(n_rows):
+            for pos in range(start[r] + 1, start[r + 1]):
+                item = bucket[pos]
+                value = priority[ks[item]]
+                q = pos - 1
+                while q >= start[r] and priority[ks[bucket[q]]] < value:
+                    bucket[q + 1] = bucket[q]
+                    q -= 1
+                bucket[q + 1] = item
+        # One running sum over all rows, less its value where each row begins (as the
+        # vectorised cumsum does), so the sums agree to the last bit.
         spent = 0.0
-        before = 0.0
-        for pos in range(2 * n):
-            e = order[pos]
-            if pos > 0 and src[e] != src[order[pos - 1]]:
-                before = spent
-            item = items[e]
-            spent = spent + cost[gs[item], ks[item]]
-            if spent - before > budget[src[e]] + _EPS:
-                held[gs[item], ks[item]] = False
+        for r in range(n_rows):
+            before = spent
+            for pos in range(start[r], start[r + 1]):
+                item = bucket[pos]
+                spent = spent + cost[gs[item], ks[item]]
+                if spent - before > budget[r] + _EPS:
+                    held[gs[item], ks[item]] = False
 
 
 # --------------------------------------------------------------------- outcomes
