@@ -86,10 +86,26 @@ _ROW = {name: i for i, name in enumerate(_PAIR_DRAWS)}
 #: Rows of the weekly uniform block over actors.
 _ACTOR_DRAWS = ("hours", "forum", "leave", "join")
 _AROW = {name: i for i, name in enumerate(_ACTOR_DRAWS)}
-#: Each form's row number as a column, to find a pair's deepest held form in one call.
-_FORM_ROWS = np.arange(N_FORMS, dtype=np.intp)[:, None]
-_TIES_NAMES = tuple(f"ties_{f.id}" for f in FORMS)
-_DEEPEST_NAMES = tuple(f"deepest_{f.id}" for f in FORMS)
+
+
+def _palette_measures() -> tuple[tuple[str, ...], np.ndarray]:
+    """The tie measures as rows of a (measures, 256) 0/1 matrix over palettes: the byte
+    ``numpy.packbits`` makes of a pair's forms 1-5 (form 1 the highest bit)."""
+    byte = np.arange(256)
+    held = np.array([(byte >> (8 - f)) & 1 for f in FORMS])  # (5, 256)
+    n_held = held.sum(axis=0)
+    deepest = np.where(n_held > 0, N_FORMS - 1 - np.argmax(held[::-1], axis=0), 0)
+    rows = {
+        **{f"ties_{f.id}": held[i] for i, f in enumerate(FORMS)},
+        "ties_any": n_held > 0,
+        "ties_total": n_held,
+        "multiplex_pairs": n_held > 1,
+        **{f"deepest_{f.id}": deepest == f for f in FORMS},
+    }
+    return tuple(rows), np.array(list(rows.values()), dtype=np.int64)
+
+
+_TIE_MEASURES, _PALETTE_MEASURES = _palette_measures()
 #: A forum attended by fewer than this share of its lively attendance counts as gone.
 
 
@@ -394,19 +410,17 @@ class CentreModel(mesa.Model):
         """This week's measures (``WEEKLY_MEASURES``) into ``stats`` and the data collector."""
         p, t = self.pairs, self.actor_table
         present = self.present
-        held = p.held[:, present]
-        per_form = held[1:].sum(axis=1).tolist()
-        n_held = held[1:].sum(axis=0)
-        # Deepest held form of each present pair (0 = none): the largest held row number.
-        deepest = np.bincount((held * _FORM_ROWS).max(axis=0, initial=0), minlength=N_FORMS)
-        n_present = len(n_held)
-        stats: dict[str, float] = dict(zip(_TIES_NAMES, per_form, strict=True))
-        stats["ties_any"] = int(np.count_nonzero(n_held))
-        stats["ties_total"] = sum(per_form)
-        stats["multiplex_pairs"] = int(np.count_nonzero(n_held > 1))
-        stats.update(zip(_DEEPEST_NAMES, deepest[1:].tolist(), strict=True))
-        stats["mean_trust"] = float(p.trust[present].mean()) if n_present else float("nan")
-        stats["mean_familiarity"] = float(p.familiarity[present].mean()) if n_present else float("nan")
+        # Each present pair's palette as one byte (forms 1-5 as bits), counted once; every
+        # tie measure is then a sum over the 32 possible palettes (``_PALETTE_MEASURES``).
+        palette = np.packbits(p.held[1:, present], axis=0)[0]
+        n_present = len(palette)
+        counts = (_PALETTE_MEASURES @ np.bincount(palette, minlength=256)).tolist()
+        stats: dict[str, float] = dict(zip(_TIE_MEASURES, counts, strict=True))
+        if n_present:
+            stats["mean_trust"] = float(p.trust[present].sum()) / n_present  # = .mean(), bit for bit
+            stats["mean_familiarity"] = float(p.familiarity[present].sum()) / n_present
+        else:
+            stats["mean_trust"] = stats["mean_familiarity"] = float("nan")
         stats["coordinator_active"] = bool(self.coordinator_active)
         stats["coordinator_hours"] = float(self.role_hours)
         stats["coordinator_coverage"] = float(self.coverage)
