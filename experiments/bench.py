@@ -4,12 +4,15 @@
     python -m experiments.bench --sizes 50 200 --same-weeks 3 --sweep-runs 0
 
 1. **Engines on the same weeks.** The per-pair reference (each mechanism's ``*_reference``
-   function, ``engine=reference``) and the vectorised engine step the same seed of the
-   same centre (50, 200 and 1,000 actors: the generic kind mix scaled up) through the same
-   weeks 1 … ``--same-weeks``; their weekly tables must be identical (they share every
-   random draw). The ratio compares like with like; early weeks need not cost what a
-   settled centre's do, so the vectorised engine's mean week over weeks 1 …
-   ``--context-weeks`` is shown beside it, as context and not as part of the ratio.
+   function, ``engine=reference``), the vectorised engine and the compiled engine (numba
+   loops, ``engine=compiled``) step the same seed of the same centre (50, 200 and 1,000
+   actors: the generic kind mix scaled up) through the same weeks 1 … ``--same-weeks``;
+   their weekly tables must be identical (they share every random draw). The ratio
+   compares like with like; early weeks need not cost what a settled centre's do, so the
+   vectorised and compiled engines' mean weeks over weeks 1 … ``--context-weeks`` are shown
+   beside it, as context and not as part of the ratio. The compiled engine's one-off start
+   in this process (importing numba, loading its cached loops or compiling them) is
+   printed above the table and not counted in its weeks.
 2. **One seed at a time vs batched**, at 18 actors (the default centre) and 40 actors:
    seconds per seed-run of ``--steps`` weeks, ``--seeds`` seeds one after another. The
    batched engine (many seeds in one ``(seeds, pairs)`` array) is not built yet; its
@@ -65,23 +68,39 @@ def timed_weeks(centre: CentreSpec, weeks: int, engine: str, seed: int = 0) -> t
     return (time.perf_counter() - started) / weeks, model.datacollector.get_model_vars_dataframe()
 
 
+def compiled_engine_start() -> float:
+    """Seconds until the compiled engine's loops are ready in this process (numba's import
+    and loading the loops from their disk cache, or compiling them the first time)."""
+    started = time.perf_counter()
+    model = CentreModel(engine="compiled", rng=0)
+    for _ in range(3):  # every loop runs at least once in three weeks
+        model.step()
+    return time.perf_counter() - started
+
+
 def engines_on_the_same_weeks(sizes: list[int], weeks: int, context: int) -> pd.DataFrame:
-    """Part 1: both engines over the same weeks of the same seed, per centre size."""
+    """Part 1: the three engines over the same weeks of the same seed, per centre size."""
     rows = []
     for n in sizes:
         centre = centre_of_size(n)
         reference, ref_table = timed_weeks(centre, weeks, "reference")
         vectorised, vec_table = timed_weeks(centre, weeks, "vectorised")
+        compiled, com_table = timed_weeks(centre, weeks, "compiled")
         later, _ = timed_weeks(centre, context, "vectorised")
+        later_compiled, _ = timed_weeks(centre, context, "compiled")
         rows.append({
             "actors": n,
             "pairs": n * (n - 1) // 2,
             "weeks": f"1-{weeks}",
             "reference_ms_per_week": round(reference * 1000, 1),
             "vectorised_ms_per_week": round(vectorised * 1000, 2),
+            "compiled_ms_per_week": round(compiled * 1000, 2),
             "vectorised_vs_reference": f"{reference / vectorised:.1f}x",
-            "identical_weeks": vec_table.equals(ref_table),
+            "compiled_vs_reference": f"{reference / compiled:.1f}x",
+            "compiled_vs_vectorised": f"{vectorised / compiled:.1f}x",
+            "identical_weeks": vec_table.equals(ref_table) and com_table.equals(ref_table),
             f"vectorised_ms_per_week_1-{context}": round(later * 1000, 2),
+            f"compiled_ms_per_week_1-{context}": round(later_compiled * 1000, 2),
         })  # fmt: skip
         print(f"  engines: {n} actors done", file=sys.stderr, flush=True)
     return pd.DataFrame(rows)
@@ -190,7 +209,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(machine(), flush=True)
     pd.set_option("display.width", 200)
-    print(f"\n1. Per-pair reference vs vectorised, same seed, same weeks 1-{args.same_weeks}:")
+    print(f"\n1. Per-pair reference vs vectorised vs compiled, same seed, same weeks 1-{args.same_weeks}:")
+    print(f"   (compiled engine ready in {compiled_engine_start():.2f} s: numba import and cached loops,"
+          " or compiling them if there is no cache yet)")
     engines = engines_on_the_same_weeks(args.sizes, args.same_weeks, args.context_weeks)
     print(engines.to_string(index=False))
     print(f"\n2. One seed at a time vs batched ({args.steps} weeks a seed):")
