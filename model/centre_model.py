@@ -206,7 +206,12 @@ class CentreModel(mesa.Model):
         """All of this week's random numbers, in two blocks of fixed shape and order, so
         both engines (and a batch of seeds) see exactly the same draws."""
         self.u_actor = self.rng.random((len(_ACTOR_DRAWS), self.actor_table.capacity))
-        self.u_pair = self.rng.random((len(_PAIR_DRAWS), self.pairs.n_pairs))
+        # The pair block is refilled in place (the same numbers as a fresh array): at a
+        # thousand actors it is 44 MB a week, and allocating it anew costs more than drawing.
+        shape = (len(_PAIR_DRAWS), self.pairs.n_pairs)
+        if getattr(self, "u_pair", None) is None or self.u_pair.shape != shape:
+            self.u_pair = np.empty(shape)
+        self.rng.random(out=self.u_pair)
         self.residents.draw_uniforms()
 
     @property
@@ -412,7 +417,7 @@ class CentreModel(mesa.Model):
         present = self.present
         # Each present pair's palette as one byte (forms 1-5 as bits), counted once; every
         # tie measure is then a sum over the 32 possible palettes (``_PALETTE_MEASURES``).
-        palette = np.packbits(p.held[1:, present], axis=0)[0]
+        palette = np.packbits(p.held[1:], axis=0)[0][present]
         n_present = len(palette)
         counts = (_PALETTE_MEASURES @ np.bincount(palette, minlength=256)).tolist()
         stats: dict[str, float] = dict(zip(_TIE_MEASURES, counts, strict=True))

@@ -28,6 +28,8 @@ from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes
 
 _EPS = 1e-9
+#: Commitments of one actor above which a merge sort beats an insertion sort.
+_FEW = 24
 _BINDING = np.array(BINDING, dtype=np.int64)
 _LOOSE = np.array(LOOSE, dtype=np.int64)
 _KS, _AL, _RE, _JA, _CC = (int(f) for f in (Form.KNOWLEDGE_SHARING, Form.ALIGNMENT,
@@ -235,20 +237,28 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
     (form, then pair), the same lexicographic order (row, value descending, item) and the
     same running sum over all rows, less its value where each row's commitments begin."""
     n_rows = len(budget)
+    n = 0
+    for f in forms:
+        for k in range(held.shape[1]):
+            if held[f, k]:
+                n += 1
+    all_gs = np.empty(n, dtype=np.int64)
+    all_ks = np.empty(n, dtype=np.int64)
+    n = 0
+    for f in forms:
+        for k in range(held.shape[1]):
+            if held[f, k]:
+                all_gs[n], all_ks[n] = f, k
+                n += 1
     while True:
+        # The items still held, in their first order (a round only drops items).
         n = 0
-        for f in forms:
-            for k in range(held.shape[1]):
-                if held[f, k]:
-                    n += 1
-        gs = np.empty(n, dtype=np.int64)
-        ks = np.empty(n, dtype=np.int64)
-        n = 0
-        for f in forms:
-            for k in range(held.shape[1]):
-                if held[f, k]:
-                    gs[n], ks[n] = f, k
-                    n += 1
+        for item in range(len(all_gs)):
+            if held[all_gs[item], all_ks[item]]:
+                all_gs[n], all_ks[n] = all_gs[item], all_ks[item]
+                n += 1
+        all_gs, all_ks = all_gs[:n], all_ks[:n]
+        gs, ks = all_gs, all_ks
         used_i, used_j = np.zeros(n_rows), np.zeros(n_rows)
         for item in range(n):
             used_i[iu[ks[item]]] += cost[gs[item], ks[item]]
@@ -262,8 +272,9 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
             return
         # numpy.lexsort((items, -values, src)): commitments grouped by row (rows in order),
         # within a row by value, highest first, ties by item. Items are visited in order,
-        # so each row's bucket starts in item order and a stable insertion sort by value
-        # (rows hold few commitments) gives the lexicographic order.
+        # so each row's bucket starts in item order and a stable sort by value gives the
+        # lexicographic order (insertion sort for the usual few commitments, merge sort
+        # for an actor with many).
         start = np.zeros(n_rows + 1, dtype=np.int64)
         for item in range(n):
             start[iu[ks[item]] + 1] += 1
@@ -277,6 +288,9 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
                 bucket[fill[row]] = item
                 fill[row] += 1
         for r in range(n_rows):
+            if start[r + 1] - start[r] > _FEW:
+                _sort_by_value(bucket[start[r]: start[r + 1]], priority, ks)
+                continue
             for pos in range(start[r] + 1, start[r + 1]):
                 item = bucket[pos]
                 value = priority[ks[item]]
@@ -295,6 +309,18 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
                 spent = spent + cost[gs[item], ks[item]]
                 if spent - before > budget[r] + _EPS:
                     held[gs[item], ks[item]] = False
+
+
+@njit(cache=True)
+def _sort_by_value(segment, priority, ks):
+    """Stable sort of one row's commitments (in item order) by value, highest first."""
+    values = np.empty(len(segment))
+    for q in range(len(segment)):
+        values[q] = -priority[ks[segment[q]]]
+    order = np.argsort(values, kind="mergesort")
+    items = segment.copy()
+    for q in range(len(segment)):
+        segment[q] = items[order[q]]
 
 
 # --------------------------------------------------------------------- outcomes
