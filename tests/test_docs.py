@@ -208,6 +208,14 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "python -m experiments.whatif centre=docs/example_roster.yaml scenario=funding_expires params=posterior "
     "posterior=calibrations/mit_medborgerhus/calibration/posterior.csv": Shrink(
         add=("replicates=4", "steps=130", "parameter_sets=2")),
+    # docs/ODD.md § 8, docs/performance.md (one seed's week: fingerprint, compiled engine)
+    "python -m experiments.fingerprint": Shrink(add=("--weeks", "3", "--seeds", "0")),
+    "python -m experiments.fingerprint --engine compiled": Shrink(add=("--weeks", "3", "--seeds", "0")),
+    "python -m experiments.bench --sweep-runs 0": Shrink(add=("--sizes", "50", "--same-weeks", "1",
+                                                              "--context-weeks", "5", "--steps", "10",
+                                                              "--seeds", "1")),
+    "python -m experiments.whatif centre=health scenario=coordinator_stops engine=compiled": Shrink(
+        add=("replicates=2", "steps=78")),
     "python -m app.export centre=library --language en --every 1 --fps 12 --out library.mp4": Shrink(
         set={"--every": "2"}, add=("--weeks", "4"), codes=(0,) if shutil.which("ffmpeg") else (2,)),
 }
