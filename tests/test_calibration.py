@@ -236,3 +236,27 @@ def test_calibrate_end_to_end_then_a_whatif_from_its_posterior(tmp_path):
     assert np.allclose(shares["parameter_share"] + shares["chance_share"], 1)
     assert "Usikkerhed" in (report / "report.md").read_text(encoding="utf-8")
     assert len(pd.read_csv(report / "parameter_sets.csv")) == 2
+
+
+def test_a_posterior_whatif_verifies_seed_by_seed(tmp_path, capsys):
+    """``params=posterior`` what-ifs record each parameter set's config over its own seeds,
+    so ``experiments.verify`` can re-run them; a forged value is caught."""
+    from experiments import verify
+
+    path = _posterior(tmp_path)
+    out = tmp_path / "r"
+    request = whatif.prepare(["centre=library", "scenario=coordinator_stops", "replicates=4",
+                              "steps=80", f"out={out}", "params=posterior", f"posterior={path}",
+                              "parameter_sets=2"])  # fmt: skip
+    whatif.run_whatif(request, show_progress=False, n_jobs=1)
+    assert verify.main([str(out), "--seeds", "2"]) == 0
+    assert "scenario/set1:3" in capsys.readouterr().out
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    rows = (frame["arm"] == "baseline") & (frame["seed"] == 3) & (frame["step"] == 40)
+    frame.loc[rows, "ties_any"] += 1
+    frame.to_parquet(out / "timeseries.parquet", index=False)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["timeseries.parquet"] = verify.sha256(out / "timeseries.parquet")
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify.main([str(out), "--seeds", "2"]) == 1
+    assert "baseline/set1 seed 3" in capsys.readouterr().err
