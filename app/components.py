@@ -151,17 +151,21 @@ def Interventions(model: CentreModel):
             )  # fmt: skip
             with solara.Column(style={"width": "150px"}):
                 solara.SliderFloat("", value=new_leadership, min=0.0, max=1.0, step=0.05)
+        # The café and the history share a row (the history wraps beside them), so the
+        # drawings stay above the fold of a 1024×768 projector.
+        with solara.Row(style={**row, "flex-wrap": "nowrap"}):
             solara.Button(
                 cafe_label(cafe_cut.value, lang), small=True,
                 on_click=act(lambda: cut_cafe_hours(model, cafe_cut.value)),
                 classes=["workshop-cafe"],
             )  # fmt: skip
-            with solara.Column(style={"width": "110px"}, classes=["workshop-cafe-share"]):
+            with solara.Column(style={"width": "100px", "flex": "0 0 100px"}):
                 solara.SliderFloat("", value=cafe_cut, min=0.25, max=1.0, step=0.25)
             notes = [f"{text('week', lang).lower()} {week}: {intervention_label(note, lang)}"
                      for week, note in model.interventions]  # fmt: skip
             solara.Text(f"{text('history', lang)}: " + ("; ".join(notes) if notes
-                        else text("no_interventions", lang)), classes=["workshop-history"])  # fmt: skip
+                        else text("no_interventions", lang)), classes=["workshop-history"],
+                        style={"flex": "1 1 0", "min-width": "0"})  # fmt: skip
 
 
 @solara.component
