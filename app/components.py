@@ -14,6 +14,7 @@ import solara
 from mesa.visualization.utils import force_update, update_counter
 
 from model import FORMS, ActorGroup, ActorKind, CentreModel
+from model.residents import cut_cafe_hours
 
 from .figures import timeline_png
 from .labels import intervention_label, kind_label, text
@@ -38,6 +39,14 @@ def status_line(model: CentreModel, lang: str) -> str:
         f"{text('mean_trust', lang)} {stats['mean_trust']:.2f} · "
         f"{text('coordinator', lang)}: {coordinator}"
     )
+
+
+def cafe_label(share: float, lang: str) -> str:
+    """The café button: it closes (share 1) or cuts its opening hours by ``share``
+    (*Del 1, Korsør, En café som samlingssted*; ``model.residents.cut_cafe_hours``)."""
+    if share >= 1:
+        return text("cafe_closes", lang)
+    return f"{text('cafe_shorter', lang)} {share:.0%}"
 
 
 def drivers_line(model: CentreModel, lang: str) -> str:
@@ -98,6 +107,7 @@ def Interventions(model: CentreModel):
     lang = language.value
     new_kind = solara.use_reactive(ActorKind.VOLUNTEER.id)
     new_leadership = solara.use_reactive(0.2)
+    cafe_cut = solara.use_reactive(1.0)  # share of the café's hours cut; 1 = it closes
 
     def act(change):
         def handler():
@@ -141,10 +151,21 @@ def Interventions(model: CentreModel):
             )  # fmt: skip
             with solara.Column(style={"width": "150px"}):
                 solara.SliderFloat("", value=new_leadership, min=0.0, max=1.0, step=0.05)
+        # The café and the history share a row (the history wraps beside them), so the
+        # drawings stay above the fold of a 1024×768 projector.
+        with solara.Row(style={**row, "flex-wrap": "nowrap"}):
+            solara.Button(
+                cafe_label(cafe_cut.value, lang), small=True,
+                on_click=act(lambda: cut_cafe_hours(model, cafe_cut.value)),
+                classes=["workshop-cafe"],
+            )  # fmt: skip
+            with solara.Column(style={"width": "100px", "flex": "0 0 100px"}):
+                solara.SliderFloat("", value=cafe_cut, min=0.25, max=1.0, step=0.25)
             notes = [f"{text('week', lang).lower()} {week}: {intervention_label(note, lang)}"
                      for week, note in model.interventions]  # fmt: skip
             solara.Text(f"{text('history', lang)}: " + ("; ".join(notes) if notes
-                        else text("no_interventions", lang)), classes=["workshop-history"])  # fmt: skip
+                        else text("no_interventions", lang)), classes=["workshop-history"],
+                        style={"flex": "1 1 0", "min-width": "0"})  # fmt: skip
 
 
 @solara.component

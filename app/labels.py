@@ -53,6 +53,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new_actor": ("En ny aktør kommer til", "A new actor arrives"),
     "new_actor_kind": ("Ny aktørs type", "Kind of the new actor"),
     "leadership_drops": ("Ledelsesopbakningen falder til", "Leadership support drops to"),
+    "cafe_closes": ("Caféen lukker", "The café closes"),
+    "cafe_shorter": ("Caféens åbningstid skæres med", "Cut the café's opening hours by"),
     "leadership_to": ("Ny ledelsesopbakning", "New leadership support"),
     "history": ("Indgreb", "Interventions"),
     "no_interventions": ("Ingen indgreb endnu", "No interventions yet"),

@@ -6,7 +6,9 @@
 ``runs.parquet`` has one row per seed-run: every swept key as a column (e.g.
 ``drivers.coordinator``), ``seed``, and that seed's figures — the final week's ties per
 form, trust and familiarity, and the totals over all weeks of the outcomes (referrals,
-exchanges, joint offers, new initiatives, failed efforts). ``timeseries.parquet`` is the
+exchanges, joint offers, new initiatives, failed efforts), and with ``params=posterior``
+the seed's parameter set (``parameter_set``, ``particle``, ``weight``, the parameter
+values, from the job's ``parameters.parquet``). ``timeseries.parquet`` is the
 weekly table of every seed-run with the same key columns. A job counts only when its
 ``summary.json`` (written last) exists; failed or unfinished jobs are listed, not merged,
 and so are broken ones (a truncated file, a summary that is not a run's), one line each.
@@ -34,8 +36,9 @@ from .cli import GROUPS
 from .outputs import write_csv, write_parquet
 from .sweep import ERROR_FILE
 
-# How a sweep was named, launched or cut into jobs, not what it varies.
-NOT_SWEPT = {"sweep.name", SETTING, "launcher"}
+# How a sweep was named, launched or cut into jobs, not what it varies; and the posterior's
+# path and hash (left out of folder names too; each seed's set is in the parameter columns).
+NOT_SWEPT = {"sweep.name", SETTING, "launcher", "posterior.file", "posterior.sha256"}
 FINAL_MEASURES = (
     *(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs",
     "mean_trust", "mean_familiarity",
@@ -138,7 +141,10 @@ def collect(sweep_dir: Path) -> Collected:
         lines = job_overrides(job)
         if is_chunked(lines):  # one name for all chunks of a config, so they join
             name = str((job.relative_to(sweep_dir).parent / config_name(lines)).as_posix())
-        runs.append(_with_keys(per_seed(timeseries), name, values))
+        seed_rows = per_seed(timeseries)
+        if (job / "parameters.parquet").is_file():  # params=posterior: each seed's set
+            seed_rows = seed_rows.merge(pd.read_parquet(job / "parameters.parquet"), on="seed", how="left")
+        runs.append(_with_keys(seed_rows, name, values))
         series.append(_with_keys(timeseries, name, values))
     if not runs:
         raise FileNotFoundError(f"no readable complete job under {sweep_dir} ({len(broken)} "

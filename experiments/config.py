@@ -58,6 +58,26 @@ class SweepConfig:
 
 
 @dataclass
+class PosteriorConfig:
+    """Parameters drawn from a calibrated posterior instead of ``params`` (``params=posterior``).
+
+    Args:
+        file: a ``posterior.csv`` of ``python -m analysis.calibrate``; ``null``: the
+            parameters of ``params`` for every seed.
+        seeds_per_set: seeds ``b·k … b·k + k − 1`` share the parameter set of block ``b``
+            (drawn by weight with a generator seeded by ``b``), so a set is the same
+            whichever job or launcher runs its seeds, and chance (within a set) can be told
+            from the parameters (between sets).
+        sha256: the file's SHA-256, set by the command line; a job whose file has changed
+            since fails instead of mixing two posteriors.
+    """
+
+    file: str | None = None
+    seeds_per_set: int = 5
+    sha256: str | None = None
+
+
+@dataclass
 class RunConfig:
     """One job: a centre under a scenario, for ``replicates`` seeds from ``seed``.
 
@@ -70,6 +90,7 @@ class RunConfig:
         network_weeks: weeks at which to also export the network (mapping) files.
         roster: path of a planner's roster file; when set it replaces ``centre`` (the
             command line sets it from ``centre=path/to/roster.yaml``).
+        posterior: draw each seed's parameters from a posterior (:class:`PosteriorConfig`).
     """
 
     centre: CentreSpec = field(default_factory=CentreSpec)
@@ -83,6 +104,7 @@ class RunConfig:
     engine: str = "vectorised"
     network_weeks: list[int] = field(default_factory=list)
     roster: str | None = None
+    posterior: PosteriorConfig = field(default_factory=PosteriorConfig)
 
 
 def register() -> None:
@@ -155,6 +177,10 @@ def validate(run: RunConfig) -> None:
     for week in run.network_weeks:
         if not 0 <= week <= run.steps:
             raise InputError("network_weeks", week, f"weeks from 0 to steps ({run.steps})")
+    if run.posterior.file is not None:
+        from .posterior import check_run_posterior
+
+        check_run_posterior(run)
 
 
 def _unresolved(cfg: DictConfig, key: str) -> str:

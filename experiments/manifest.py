@@ -122,7 +122,9 @@ def write_manifest(
     Args:
         folder: the run, job, sweep or report folder.
         kind: ``run``, ``sweep_job``, ``sweep``, ``whatif``, ``stopweek``, …
-        runs: the runs whose results the folder holds, by arm name (one arm for a run).
+        runs: the runs whose results the folder holds, by arm name (one arm for a run);
+            an arm run in parts is listed as ``<arm>/<part>`` (e.g. ``scenario/set0``, one
+            parameter set of a ``params=posterior`` what-if), each part over its own seeds.
         command: the command line; default this process's ``python -m <module> <args>``.
         tables: result tables a re-run of a seed must reproduce (see ``REPLAYABLE``).
         arm_column: the column telling arms apart in those tables (None: one arm).

@@ -98,6 +98,58 @@ def draw_sets(frame: pd.DataFrame, n_sets: int, seed: int) -> pd.DataFrame:
     return frame.iloc[rows].reset_index(drop=True)
 
 
+def set_of_seed(frame: pd.DataFrame, seed: int, seeds_per_set: int) -> tuple[int, pd.Series]:
+    """The parameter set of ``seed`` in a run or sweep: block ``seed // seeds_per_set``,
+    one particle drawn by weight with a generator seeded by the block, so the same seed
+    gets the same set whichever job, chunk or launcher runs it."""
+    block = seed // seeds_per_set
+    return block, draw_sets(frame, 1, block).iloc[0]
+
+
+def check_run_posterior(run) -> None:
+    """A run's ``posterior.*`` settings (one line naming the key if wrong); every set the
+    run's seeds draw is applied once, so an out-of-range value fails before anything runs."""
+    per_set = run.posterior.seeds_per_set
+    if isinstance(per_set, bool) or not isinstance(per_set, int) or per_set < 1:
+        raise InputError("posterior.seeds_per_set", per_set, "a whole number >= 1")
+    frame, _ = load_posterior(run.posterior.file)
+    digest = _sha256(Path(run.posterior.file))
+    if run.posterior.sha256 is not None and run.posterior.sha256 != digest:
+        raise InputError("posterior.file", run.posterior.file,
+                         f"the file with SHA-256 {run.posterior.sha256[:12]}… this sweep began with")
+    blocks = range(run.seed // per_set, (run.seed + run.replicates - 1) // per_set + 1)
+    for block in blocks:
+        apply_set(run.params, draw_sets(frame, 1, block).iloc[0].drop(list(FIXED_COLUMNS)))
+
+
+def posterior_overrides(overrides: list[str]) -> list[str]:
+    """Command-line words of ``experiments.run``: ``params=posterior`` (the committed
+    posterior) and ``posterior=PATH`` become ``posterior.file=<absolute path>`` with the
+    file's ``posterior.sha256``, so every job of a sweep reads the same posterior."""
+    rest, path, wanted = [], None, False
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if key == "params" and value == "posterior":
+            wanted = True
+        elif key == "params":
+            raise InputError("params", value, "posterior (with posterior=PATH), or params.<name>=value")
+        elif key == "posterior":
+            path, wanted = value, True
+        else:
+            rest.append(override)
+    if not wanted:
+        return rest
+    file = Path(path).expanduser().resolve() if path else DEFAULT_POSTERIOR
+    load_posterior(file)
+    return [*rest, f"posterior.file='{file.as_posix()}'", f"posterior.sha256={_sha256(file)}"]
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def apply_set(params: ModelParams, row: pd.Series) -> ModelParams:
     """``params`` with the values of one drawn particle; checked like any config."""
     kinds = scalar_parameters()

@@ -32,6 +32,7 @@ from .cli import fail, precheck, roster_overrides
 from .config import RunConfig, to_run_config
 from .manifest import MANIFEST, command_line, write_manifest
 from .outputs import remove_leftovers, stop_cleanly_on_sigterm, write_json, write_parquet
+from .posterior import posterior_overrides
 from .simulate import RunResult, forms_table, simulate, summarise
 
 RESULT_TABLES = ("timeseries.parquet", "actors.parquet", "ties.parquet")
@@ -43,6 +44,8 @@ def write_results(run: RunConfig, result: RunResult, out: Path, resolved: dict) 
     write_parquet(result.timeseries, out / "timeseries.parquet")
     write_parquet(result.actors, out / "actors.parquet")
     write_parquet(result.ties, out / "ties.parquet")
+    if result.parameters is not None:
+        write_parquet(result.parameters, out / "parameters.parquet")
     if result.networks:
         from analysis.network import write_network  # networkx: only when networks are asked for
 
@@ -89,7 +92,8 @@ def run_job(cfg: DictConfig) -> Path:
           f"in {seconds:.1f} s")  # fmt: skip
     print("Mean ties per form (and mean trust) over seeds:")
     print(forms_table(result).round(2).to_string())
-    print(f"Files: {out}/ ({', '.join((*RESULT_FILES, MANIFEST))})")
+    extra = ("parameters.parquet",) if result.parameters is not None else ()
+    print(f"Files: {out}/ ({', '.join((*RESULT_FILES, *extra, MANIFEST))})")
     return out
 
 
@@ -116,6 +120,7 @@ def hydra_main(cfg: DictConfig) -> None:
 def main() -> None:
     try:
         sys.argv[1:] = roster_overrides(sys.argv[1:])  # centre=path/to/roster.yaml
+        sys.argv[1:] = posterior_overrides(sys.argv[1:])  # params=posterior posterior=PATH
     except model.InputError as err:
         fail(err)
     precheck(sys.argv[1:])

@@ -6,7 +6,8 @@
 
 Reads ``configs/sensitivity/<config>.yaml`` (``config=default``), overridable key=value:
 ``parameters.trust_decay=[0.01,0.05]`` changes or adds one range, ``parameters={a: [..]}``
-replaces the whole set.
+replaces the whole set; a nested parameter is named with dots,
+``parameters.residents.cafe_draw=[0.5,1.5]`` (``params.residents.*``).
 Three steps in ``sweeps/<name>/``: write the SALib sample (``sample.csv``); run every
 sample point as a job folder ``points/<index>`` with ``replicates`` seeds, through the
 sweep machinery of :mod:`experiments.sweep` (complete points are skipped on a re-run, a
@@ -20,8 +21,9 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +37,10 @@ from .cli import CONFIG_DIR, compose_run, fail
 from .outputs import write_csv, write_json, write_parquet, write_text
 from .sweep import ERROR_FILE, JobOutcome, execute_job
 
-OUTPUTS = (*(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs", "mean_trust")
+#: Final-week outcomes analysed: ties per form, trust, and the residents in touch with the
+#: house (so ``params.residents.*`` have an outcome they act on directly).
+OUTPUTS = (*(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs", "mean_trust",
+           "residents_reached")  # fmt: skip
 METHODS = ("morris", "sobol")
 LAUNCHERS = ("joblib", "submitit_local", "slurm")
 
@@ -74,7 +79,8 @@ class SensitivityConfig:
         name: the analysis's name.
         folder: where sample, points and results go (``sweeps/<name>``).
         method: ``morris`` or ``sobol``.
-        parameters: ``params.*`` name → ``[low, high]``; scalar float parameters only.
+        parameters: ``params.*`` name → ``[low, high]``; scalar float parameters only,
+            a nested one by its dotted name (``residents.cafe_draw``).
         replicates: seeds per sample point.
         seed: first replicate seed; also seeds the sample and the bootstrap intervals.
         steps: weeks per run.
@@ -86,7 +92,7 @@ class SensitivityConfig:
     name: str = "sensitivity"
     folder: str = "sweeps/${name}"
     method: str = "morris"
-    parameters: dict[str, list[float]] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)
     morris: MorrisConfig = field(default_factory=MorrisConfig)
     sobol: SobolConfig = field(default_factory=SobolConfig)
     replicates: int = 3
@@ -121,11 +127,38 @@ def load_config(argv: list[str]) -> SensitivityConfig:
         cfg = OmegaConf.merge(OmegaConf.structured(SensitivityConfig), preset,
                               OmegaConf.from_dotlist(dotlist))  # fmt: skip
         sa: SensitivityConfig = OmegaConf.to_object(cfg)  # type: ignore[assignment]
+        sa.parameters = dotted(sa.parameters)
     except OmegaConfBaseException as err:
         key = getattr(err, "full_key", None) or "override"
         raise InputError(str(key), " ".join(dotlist), str(err).splitlines()[0]) from None
     validate(sa)
     return sa
+
+
+def dotted(parameters: dict, prefix: str = "") -> dict[str, Any]:
+    """Nested ranges (``{residents: {cafe_draw: [..]}}``, as a dotted override makes them)
+    as one flat mapping of dotted names (``residents.cafe_draw``)."""
+    flat: dict[str, Any] = {}
+    for key, value in parameters.items():
+        if isinstance(value, dict):
+            flat |= dotted(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def scalar_parameters(params: Any = None, prefix: str = "") -> list[str]:
+    """Names of every scalar float parameter of ``params.*``, nested ones dotted
+    (``residents.cafe_draw``): what a sensitivity analysis can vary."""
+    params = ModelParams() if params is None else params
+    names = []
+    for f in fields(params):
+        value = getattr(params, f.name)
+        if hasattr(value, "__dataclass_fields__"):
+            names += scalar_parameters(value, f"{prefix}{f.name}.")
+        elif isinstance(value, float):
+            names.append(f"{prefix}{f.name}")
+    return names
 
 
 def validate(sa: SensitivityConfig) -> None:
@@ -134,15 +167,24 @@ def validate(sa: SensitivityConfig) -> None:
         raise InputError("method", sa.method, "one of " + ", ".join(METHODS))
     if sa.launcher not in LAUNCHERS:
         raise InputError("launcher", sa.launcher, "one of " + ", ".join(LAUNCHERS))
-    defaults = ModelParams()
-    scalar = [k for k, v in vars(defaults).items() if isinstance(v, float)]
+    scalar = scalar_parameters()
     if not sa.parameters:
         raise InputError("parameters", sa.parameters, "at least one params.* name: [low, high]")
     for key, bounds in sa.parameters.items():
         if key not in scalar:
-            raise InputError(f"parameters.{key}", bounds, "a scalar float parameter: "
-                             + ", ".join(scalar))  # fmt: skip
-        if len(bounds) != 2 or not bounds[0] < bounds[1]:
+            group, dot, _ = key.rpartition(".")
+            inside = [n.removeprefix(f"{group}.") for n in scalar if n.startswith(f"{group}.")]
+            if dot and inside:
+                raise InputError(f"parameters.{key}", bounds, f"a scalar float parameter of {group}: "
+                                 + ", ".join(inside))  # fmt: skip
+            top = [n for n in scalar if "." not in n]
+            nested = sorted({n.rpartition(".")[0] for n in scalar if "." in n})
+            raise InputError(f"parameters.{key}", bounds, "a scalar float parameter ("
+                             + ", ".join(f"{g}.<name>" for g in nested) + " for nested ones): "
+                             + ", ".join(top))  # fmt: skip
+        numbers = isinstance(bounds, list) and all(
+            isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)  # fmt: skip
+        if not numbers or len(bounds) != 2 or not bounds[0] < bounds[1]:
             raise InputError(f"parameters.{key}", bounds, "[low, high] with low < high")
     for key in ("replicates", "steps"):
         if getattr(sa, key) < 1:
@@ -191,11 +233,11 @@ def point_configs(sa: SensitivityConfig, points: pd.DataFrame) -> list[tuple[lis
         cfg = compose(config_name="config", overrides=base)
     GlobalHydra.instance().clear()
     configs = []
-    for row in points.itertuples(index=False):
-        overrides = [f"params.{k}={float(getattr(row, k))!r}" for k in sa.parameters]
+    for row in points.to_dict("records"):  # names may be dotted (residents.cafe_draw)
+        overrides = [f"params.{k}={float(row[k])!r}" for k in sa.parameters]
         point = cfg.copy()
         for key in sa.parameters:
-            OmegaConf.update(point, f"params.{key}", float(getattr(row, key)))
+            OmegaConf.update(point, f"params.{key}", float(row[key]))
         point.sweep.name = sa.name
         configs.append((base + overrides, point))
     return configs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,8 @@ class RunResult:
     actors: pd.DataFrame
     ties: pd.DataFrame
     networks: dict[int, pd.DataFrame]
+    #: With ``posterior.file``: each seed's parameter set (``parameters.parquet``).
+    parameters: pd.DataFrame | None = None
 
 
 def build_model(run: RunConfig, seed: int) -> CentreModel:
@@ -64,10 +66,20 @@ def _network(model: CentreModel, seed: int) -> pd.DataFrame:
 
 
 def simulate(run: RunConfig, progress=None) -> RunResult:
-    """Every replicate seed of ``run``; ``progress`` is called after each seed."""
-    parts = []
+    """Every replicate seed of ``run``; ``progress`` is called after each seed. With
+    ``posterior.file`` each seed runs with its block's parameter set (``parameters``)."""
+    parts, sets = [], []
+    posterior = None
+    if run.posterior.file is not None:
+        from .posterior import load_posterior
+
+        posterior, _ = load_posterior(run.posterior.file)
     for seed in range(run.seed, run.seed + run.replicates):
-        parts.append(simulate_seed(run, seed))
+        seed_run = run
+        if posterior is not None:
+            seed_run, row = _with_posterior_set(run, posterior, seed)
+            sets.append(row)
+        parts.append(simulate_seed(seed_run, seed))
         if progress is not None:
             progress(seed)
     timeseries = pd.concat([p[0] for p in parts], ignore_index=True)
@@ -78,7 +90,19 @@ def simulate(run: RunConfig, progress=None) -> RunResult:
     networks: dict[int, pd.DataFrame] = {}
     for week in sorted(run.network_weeks):
         networks[week] = pd.concat([p[3][week] for p in parts if week in p[3]], ignore_index=True)
-    return RunResult(timeseries[["seed", "step", *WEEKLY_MEASURES]], actors, ties, networks)
+    parameters = pd.DataFrame(sets) if sets else None
+    return RunResult(timeseries[["seed", "step", *WEEKLY_MEASURES]], actors, ties, networks, parameters)
+
+
+def _with_posterior_set(run: RunConfig, posterior: pd.DataFrame, seed: int):
+    """``run`` with the parameters of ``seed``'s set, and the row recording it."""
+    from .posterior import FIXED_COLUMNS, apply_set, set_of_seed
+
+    block, row = set_of_seed(posterior, seed, run.posterior.seeds_per_set)
+    params = apply_set(run.params, row.drop(list(FIXED_COLUMNS)))
+    record = {"seed": seed, "parameter_set": block, "particle": int(row["particle"]),
+              "weight": float(row["weight"]), **row.drop(list(FIXED_COLUMNS)).to_dict()}  # fmt: skip
+    return replace(run, params=params), record
 
 
 def summarise(run: RunConfig, result: RunResult) -> dict:

@@ -84,12 +84,15 @@ def replay(folder: Path, manifest: dict, seeds: int) -> tuple[list[str], list[st
         return problems, checked
     for arm, record in manifest.get("runs", {}).items():
         run = rebuild(record["config"])
+        # A run may be one part of an arm ("scenario/set0": one parameter set of a
+        # params=posterior what-if); its rows carry the arm's name and its own seeds.
+        arm_value = arm.partition("/")[0]
         for seed in spread(record["seeds"], seeds):
             fresh = simulate(dataclasses.replace(run, seed=seed, replicates=1))
             for table, frame in stored.items():
                 kept = frame
                 if arm_column is not None:
-                    kept = kept[kept[arm_column] == arm].drop(columns=arm_column)
+                    kept = kept[kept[arm_column] == arm_value].drop(columns=arm_column)
                 kept = kept[kept["seed"] == seed].reset_index(drop=True)
                 new = getattr(fresh, REPLAYABLE[table]).reset_index(drop=True)
                 where = first_difference(kept, new)

@@ -351,9 +351,9 @@ def run_whatif(request: WhatIf, show_progress: bool = True, n_jobs: int | None =
     write_text(report.html(), out / "report.html")  # last: its presence marks a whole report
     if request.parameter_sets is None:
         write_manifest(out, "whatif", arms, arm_column="arm")  # provenance of everything above
-    else:  # every set's config recorded; its tables mix sets, so no seed replay is offered
+    else:  # every set's config (its parameters applied) over its own seeds: replayable
         sets_runs = {f"{name}/set{k}": run for name in arms for k, run in enumerate(runs[name])}
-        write_manifest(out, "whatif", sets_runs, tables=())
+        write_manifest(out, "whatif", sets_runs, arm_column="arm")
     return out
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .funders import Funders, funders_weigh, in_groups
 from .kinds import TARGET_GROUPS, ActorKind
 from .pairs import condensed_index
 from .validation import InputError, check_unit
@@ -110,8 +111,9 @@ class ResidentParams:
             residents of its groups are engaged (referred on or in a joint effort).
         renegotiation_weeks: weeks between renegotiations of split operating money (report:
             "til forhandling hvert andet år", Aarhus).
-        funder_tolerance: relative fall (rise) in residents reached since the last
-            renegotiation that a funder counts as delivering less (more).
+        funder_tolerance: relative fall (rise) in residents reached in a funder's own
+            target groups since the last renegotiation that it counts as delivering less
+            (more) (``model/funders.py``).
         funder_cut_chance: chance a funder who sees less delivered withdraws its share.
         funder_raise_chance: chance a funder who sees more delivered raises its share, giving
             back shared places (one funder's share of what was lost).
@@ -372,27 +374,6 @@ def resident_links(res: Residents, actors, targets: np.ndarray, shared_places: f
     return teller[ok], told[ok]
 
 
-def funders_weigh(reached_now: float, reached_before: float, funders: int, rp: ResidentParams,
-                  u: np.ndarray) -> np.ndarray:  # fmt: skip
-    """Each funder's verdict at a renegotiation: −1 withdraws its share, +1 raises it, 0
-    keeps it (``funders`` values).
-
-    A funder compares the residents the house reaches now with the last renegotiation:
-    below ``1 − funder_tolerance`` of it, it withdraws with ``funder_cut_chance``; above
-    ``1 + funder_tolerance``, it raises with ``funder_raise_chance`` (*Del 1, Aarhus,
-    Organisering*: the *kludetæppe* is renegotiated every other year; *Del 3, Skaf
-    økonomisk dækning af husets drift fra stabile aktører*). Every funder looks at all the
-    area's residents reached: the report does not say which groups each funder weighs.
-    """
-    change = reached_now / max(reached_before, 1.0) - 1.0
-    u = u[:funders]
-    if change < -rp.funder_tolerance:
-        return -(u < rp.funder_cut_chance).astype(int)
-    if change > rp.funder_tolerance:
-        return (u < rp.funder_raise_chance).astype(int)
-    return np.zeros(funders, dtype=int)
-
-
 def tip_chance(res: Residents, shared_places: float, rp: ResidentParams) -> float:
     """Chance of each possible resident tip this week: tip_rate · shared_places · share of
     the area's residents in touch with the house."""
@@ -418,7 +399,7 @@ class AreaResidents:
         self.rng = rng
         self.state = Residents.of_area(sizes)
         self.last = {name: 0.0 for name in RESIDENT_MEASURES}
-        self.reached_at_renegotiation = 0.0
+        self.funders: Funders | None = None  # split operating money, set up half-way to renegotiating
         self._measure(np.zeros(N_GROUPS), np.zeros(N_GROUPS), 0, 0)
 
     def draw_uniforms(self) -> None:
@@ -474,20 +455,23 @@ class AreaResidents:
                                     self.rng.random(t.capacity))  # fmt: skip
         t.enthusiasts += joins
         self._measure(completed, joins, int(joins.sum()), getattr(self, "n_links", 0))
-        if model.week == rp.renegotiation_weeks // 2:  # what the first renegotiation compares with
-            self.reached_at_renegotiation = float(res.total.sum())
-        if model.centre.funders > 1 and model.week > 0 and model.week % rp.renegotiation_weeks == 0:
+        if model.centre.funders > 1 and model.week == rp.renegotiation_weeks // 2:
+            # What the first renegotiation compares with; each funder weighs its own groups.
+            aimed = (targets[t.active] > 0).any(axis=0)
+            self.funders = Funders.of_house(min(model.centre.funders, _MAX_FUNDERS), aimed, res.total)
+        if self.funders is not None and model.week > 0 and model.week % rp.renegotiation_weeks == 0:
             self.renegotiate(model)
 
     def renegotiate(self, model: CentreModel) -> None:
-        """Funders of split operating money weigh what the house delivered for residents
-        (``funders_weigh``): a withdrawn share closes that share of places and slots
-        (:meth:`CentreModel.funder_pulls_out`); a raised share gives back shared places."""
-        reached = float(self.state.total.sum())
-        funders = min(model.centre.funders, _MAX_FUNDERS)
-        verdicts = funders_weigh(reached, self.reached_at_renegotiation, funders, self.params,
-                                 self.u_funders)  # fmt: skip
-        self.reached_at_renegotiation = reached
+        """Each funder still paying weighs the residents reached in its own groups
+        (``model/funders.py``): a withdrawn share closes that share of places and slots
+        (:meth:`CentreModel.funder_pulls_out`) and the funder stays out; a raised share
+        gives back shared places lost earlier."""
+        f = self.funders
+        seen = in_groups(f.weighs, self.state.total)
+        verdicts = funders_weigh(seen, f.seen, f.paying, self.params, self.u_funders)
+        f.seen = seen
+        f.paying &= verdicts >= 0
         share = 1.0 / model.centre.funders
         cuts, raises = int((verdicts < 0).sum()), int((verdicts > 0).sum())
         if cuts:

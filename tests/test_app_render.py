@@ -405,6 +405,40 @@ def test_coordinator_button_starts_one_where_there_was_none():
     language.set("da")
 
 
+def test_cafe_button_closes_the_cafe_or_cuts_its_hours_in_the_right_twin():
+    """The café as a meeting place (*Del 1, Korsør, En café som samlingssted*): the button
+    cuts the shared places of the running model, by the slider's share; 1 closes it."""
+    import ipyvuetify as v
+    import solara
+
+    from app.components import Interventions, language
+
+    language.set("da")
+    model = WorkshopModel(centre_name="housing_area", rng=1, twins=True)
+    places = model.shared_places
+    assert places > 0
+    _, rc = solara.render(Interventions(model), handle_error=False)
+
+    def button():
+        return rc.find(v.Btn, class_="workshop-cafe").widget
+
+    assert button().children == ["Caféen lukker"]
+    rc.find(v.Slider, min=0.25).widget.v_model = 0.5  # the café's share slider
+    assert button().children == ["Caféens åbningstid skæres med 50%"]
+    button().click()
+    assert model.shared_places == pytest.approx(places / 2)
+    assert model.untouched.shared_places == pytest.approx(places)  # the untouched twin keeps it
+    history = rc.find(v.Html, class_="workshop-history").widget.children[0]
+    assert "caféen åbner 50% færre timer" in history
+    rc.find(v.Slider, min=0.25).widget.v_model = 1.0
+    button().click()
+    assert model.shared_places == 0.0
+    language.set("en")
+    assert button().children == ["The café closes"]
+    assert "the café closes" in rc.find(v.Html, class_="workshop-history").widget.children[0]
+    language.set("da")
+
+
 def test_sidebar_follows_the_language_and_shows_the_running_settings():
     from app.app import model_params
 

@@ -2,7 +2,8 @@
 
 Starts ``python -m app`` on a free localhost port, blocks every request that would leave
 127.0.0.1, then works the page as a teacher would at a 1024×768 projector: starts and stops
-a coordinator, then runs paired twins and stops the coordinator in the right twin only.
+a coordinator, then runs paired twins and stops the coordinator (and closes the café) in
+the right twin only.
 A screenshot is kept in ``test-artifacts/workshop.png``.
 """
 
@@ -202,6 +203,11 @@ def test_teacher_runs_paired_twins_on_a_projector_offline(page_url):
                 expect(status).to_contain_text(f"Uge {week} ")
             assert left.inner_html() != right.inner_html()
             expect(page.locator(".workshop-history")).to_contain_text("uge 4: tovholderen stopper")
+            # The café closes in the right twin (Korsør: the café as a meeting place).
+            cafe = page.locator("button.workshop-cafe")
+            expect(cafe).to_contain_text("Caféen lukker", ignore_case=True)
+            cafe.click()
+            expect(page.locator(".workshop-history")).to_contain_text("caféen lukker")
             assert _in_viewport(left) and _in_viewport(right) and _in_viewport(timeline)
 
             page.get_by_role("button", name="English").click()

@@ -236,3 +236,93 @@ def test_calibrate_end_to_end_then_a_whatif_from_its_posterior(tmp_path):
     assert np.allclose(shares["parameter_share"] + shares["chance_share"], 1)
     assert "Usikkerhed" in (report / "report.md").read_text(encoding="utf-8")
     assert len(pd.read_csv(report / "parameter_sets.csv")) == 2
+
+
+def test_a_posterior_whatif_verifies_seed_by_seed(tmp_path, capsys):
+    """``params=posterior`` what-ifs record each parameter set's config over its own seeds,
+    so ``experiments.verify`` can re-run them; a forged value is caught."""
+    from experiments import verify
+
+    path = _posterior(tmp_path)
+    out = tmp_path / "r"
+    request = whatif.prepare(["centre=library", "scenario=coordinator_stops", "replicates=4",
+                              "steps=80", f"out={out}", "params=posterior", f"posterior={path}",
+                              "parameter_sets=2"])  # fmt: skip
+    whatif.run_whatif(request, show_progress=False, n_jobs=1)
+    assert verify.main([str(out), "--seeds", "2"]) == 0
+    assert "scenario/set1:3" in capsys.readouterr().out
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    rows = (frame["arm"] == "baseline") & (frame["seed"] == 3) & (frame["step"] == 40)
+    frame.loc[rows, "ties_any"] += 1
+    frame.to_parquet(out / "timeseries.parquet", index=False)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["timeseries.parquet"] = verify.sha256(out / "timeseries.parquet")
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify.main([str(out), "--seeds", "2"]) == 1
+    assert "baseline/set1 seed 3" in capsys.readouterr().err
+
+
+# ------------------------------------------------------- params=posterior in runs and sweeps
+def test_each_seed_draws_its_blocks_set_whichever_job_runs_it(tmp_path):
+    """Seeds 0–5 in one job and in two chunks get the same parameter sets and the same
+    results; seeds of one block share a set."""
+    from experiments.cli import compose_run
+    from experiments.simulate import simulate
+
+    path = _posterior(tmp_path, weights=(1.0, 1.0, 1.0))
+    base = ["centre=library", "steps=15", f"posterior.file={path}", "posterior.seeds_per_set=2"]
+    whole = simulate(compose_run([*base, "replicates=6"]))
+    parts = [simulate(compose_run([*base, f"seed={s}", "replicates=3"])) for s in (0, 3)]
+    chunked = pd.concat([p.parameters for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(whole.parameters, chunked)
+    assert list(whole.parameters["parameter_set"]) == [0, 0, 1, 1, 2, 2]
+    per_block = whole.parameters.groupby("parameter_set")["particle"].nunique()
+    assert (per_block == 1).all()
+    ts = pd.concat([p.timeseries for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(whole.timeseries, ts)
+    plain = simulate(compose_run(["centre=library", "steps=15", "replicates=6"]))
+    assert plain.parameters is None
+    changed = whole.parameters["encounter_rate"] != 1.0  # the default: sets did reach the model
+    differs = [not whole.timeseries[whole.timeseries["seed"] == s].reset_index(drop=True).equals(
+        plain.timeseries[plain.timeseries["seed"] == s].reset_index(drop=True)) for s in range(6)]
+    assert any(changed) and all(d for d, c in zip(differs, changed, strict=True) if c)
+
+
+def test_run_params_posterior_words_and_their_errors(tmp_path):
+    from experiments.cli import compose_run
+    from experiments.posterior import posterior_overrides
+
+    path = _posterior(tmp_path)
+    words = posterior_overrides(["centre=library", "params=posterior", f"posterior={path}"])
+    assert words[0] == "centre=library" and words[1] == f"posterior.file='{path.resolve().as_posix()}'"
+    assert words[2].startswith("posterior.sha256=") and len(words[2].split("=")[1]) == 64
+    assert posterior_overrides(["replicates=3"]) == ["replicates=3"]
+    for bad, key in ((["params=prior"], "params"), ([f"posterior={tmp_path / 'no.csv'}"], "posterior")):
+        with pytest.raises(InputError) as info:
+            posterior_overrides(bad)
+        assert info.value.key == key
+    with pytest.raises(InputError) as info:  # the file changed since the sweep began
+        compose_run(["centre=library", *words[1:2], "posterior.sha256=" + "0" * 64])
+    assert info.value.key == "posterior.file"
+    with pytest.raises(InputError) as info:
+        compose_run(["centre=library", *words[1:], "posterior.seeds_per_set=0"])
+    assert info.value.key == "posterior.seeds_per_set"
+
+
+def test_a_run_with_params_posterior_writes_each_seeds_parameters(tmp_path):
+    import subprocess
+    import sys
+
+    path = _posterior(tmp_path)
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-m", "experiments.run", "centre=library", "steps=5",
+                           "replicates=3", "params=posterior", f"posterior={path}",
+                           f"hydra.run.dir={out}"], capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_parquet(out / "parameters.parquet")
+    assert list(frame["seed"]) == [0, 1, 2] and "encounter_rate" in frame
+    assert "parameters.parquet" in json.loads((out / "manifest.json").read_text())["files"]
+    bad = subprocess.run([sys.executable, "-m", "experiments.run", "params=prior"],
+                         capture_output=True, text=True)  # fmt: skip
+    last = bad.stderr.strip().splitlines()[-1]
+    assert bad.returncode == 2 and last.startswith("error: params=") and "prior" in last

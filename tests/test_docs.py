@@ -105,6 +105,9 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "python -m analysis.sweep_report sweeps/coord_study": Shrink(),
     "python -m analysis.sweep_report sweeps/coord_study --lang da "
     "--out sweeps/coord_study/figures_da": Shrink(),
+    "python -m experiments.run -m drivers.leadership_support=0.2,0.8 replicates=30 params=posterior "
+    "posterior.seeds_per_set=5 sweep.seeds_per_job=10 launcher=joblib sweep.name=lead_posterior": Shrink(
+        set={"replicates": "4", "posterior.seeds_per_set": "2", "sweep.seeds_per_job": "2"}, add=WEEKS_10),
     "python -m experiments.run -m drivers.leadership_support=0.1,0.3,0.5,0.7,0.9 replicates=100 "
     "sweep.name=cluster_study launcher=slurm hydra.launcher.partition=normal "
     "hydra.launcher.account=my_project": SLURM,

@@ -129,13 +129,21 @@ def test_co_location_zero_still_leaves_a_substantial_share_of_ties(centre):
     assert 0.25 <= share < 0.9, share  # a substantial share, but co-location still matters
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not shown yet: with 8 more associations one-year tie survival is −0.022 "
-    "[−0.100, +0.056] over 12 seeds (issue 9 closing note)"))
-def test_more_volunteer_associations_make_the_centre_more_fragile():
-    """A house resting on volunteers keeps fewer of its ties from one year to the next."""
+@pytest.mark.parametrize("centre", CENTRES)
+def test_more_volunteer_associations_make_the_centre_more_fragile(centre):
+    """A house resting on volunteers keeps fewer of its ties from one year to the next
+    (*Del 1*, "POTENTIEL SÅRBAR ORGANISERING"; "Man kan ikke stille de samme krav til
+    frivillige").
+
+    It emerges from three mechanisms, none written for it: volunteer hours vary week to
+    week, enthusiasts stop (sooner when saturated), an association whose last enthusiast
+    stops dissolves. Volunteer pairs keep 0.77–0.80 of their ties over a year, paid pairs
+    0.95, so the effect is a composition effect and small (−2 to −8 points): volunteers
+    already carry most ties in these presets. 30 seeds, because at 12 the interval was
+    about ±0.08 wide against an effect of −0.04 (measured in session 4).
+    """
     def survival(extra, seed):
-        spec = preset("housing_area")
+        spec = preset(centre)
         if extra:
             spec.actor_groups.append(ActorGroup(kind="volunteer", count=extra, name="new_association"))
         model = CentreModel(centre=copy.deepcopy(spec), rng=seed)
@@ -146,7 +154,7 @@ def test_more_volunteer_associations_make_the_centre_more_fragile():
             model.step()
         return (before & model.pairs.tied).sum() / max(before.sum(), 1)
 
-    diffs = [survival(8, s) - survival(0, s) for s in range(12)]
+    diffs = [survival(8, s) - survival(0, s) for s in range(30)]
     mean, lo, hi = t_interval(diffs)
     assert hi < 0, f"survival with 8 more associations: {mean:+.3f} [{lo:+.3f}, {hi:+.3f}]"
 

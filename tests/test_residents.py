@@ -264,26 +264,61 @@ def test_the_what_if_report_says_what_changes_for_residents():
     assert "about as many residents" in sentences(same, "en")[-1]
 
 
-def test_funders_weigh_what_the_house_delivered():
-    from model.residents import funders_weigh
+def test_each_funder_weighs_its_own_groups():
+    from model.funders import funder_groups
+
+    aimed = np.zeros(G, dtype=bool)
+    aimed[[FAM, YOUTH, TARGET_GROUPS.index("job_seekers")]] = True
+    weighs = funder_groups(3, aimed)
+    assert weighs[0].all()  # the municipality: every group
+    assert not (weighs[1] & weighs[2]).any()  # the others deal out the aimed groups
+    assert (weighs[1] | weighs[2]).tolist() == aimed.tolist()
+    many = funder_groups(6, aimed)  # more funders than groups: each still has one
+    assert (many[1:].sum(axis=1) == 1).all() and (many[1:].any(axis=0) == aimed).all()
+
+
+def test_funders_weigh_what_the_house_delivered_for_their_groups():
+    from model.funders import funders_weigh
 
     u = np.array([0.1, 0.4, 0.9, 0.2, 0.3])
-    assert funders_weigh(800.0, 1000.0, 5, RP, u).tolist() == [-1, -1, 0, -1, -1]  # < 0.5 cut
-    assert funders_weigh(1200.0, 1000.0, 5, RP, u).tolist() == [1, 0, 0, 1, 0]  # < 0.25 raise
-    assert funders_weigh(1010.0, 1000.0, 5, RP, u).tolist() == [0] * 5  # within tolerance
+    paying = np.ones(5, dtype=bool)
+    before = np.full(5, 1000.0)
+    now = np.array([800.0, 800.0, 800.0, 1200.0, 1010.0])  # fell, fell, fell, rose, the same
+    assert funders_weigh(now, before, paying, RP, u).tolist() == [-1, -1, 0, 1, 0]
+    gone = paying.copy()
+    gone[0] = False  # a funder who withdrew before weighs no more
+    assert funders_weigh(now, before, gone, RP, u).tolist() == [0, -1, 0, 1, 0]
 
 
-def test_a_funder_who_sees_fewer_residents_reached_pulls_out():
+def test_a_funder_who_sees_fewer_of_its_residents_reached_pulls_out_and_stays_out():
     centre = preset("association")  # five funders
-    params = ModelParams(residents=ResidentParams(funder_cut_chance=1.0, renegotiation_weeks=20))
+    params = ModelParams(residents=ResidentParams(funder_cut_chance=1.0, funder_raise_chance=0.0,
+                                                  renegotiation_weeks=20))  # fmt: skip
     model = CentreModel(centre=centre, params=params, rng=0)
     for _ in range(10):
         model.step()
-    model.residents.reached_at_renegotiation = 1e9  # as if far more were reached before
+    funders = model.residents.funders
+    assert funders is not None and funders.weighs.shape == (5, G) and funders.weighs[0].all()
+    funders.seen[1] = 1e9  # as if far more of funder 1's residents were reached before
     for _ in range(10):
         model.step()
+    cuts = [note for _, note in model.interventions if "a funder pulls out" in note]
+    assert len(cuts) == 1 and "(20% of operating money)" in cuts[0]
     assert model.shared_places < centre.shared_places
-    assert any("a funder pulls out" in note for _, note in model.interventions)
+    assert funders.paying.tolist() == [True, False, True, True, True]
+    funders.seen[:] = 1e9  # next time every funder still paying sees fewer
+    for _ in range(20):
+        model.step()
+    assert funders.paying.tolist() == [False] * 5
+    last = [note for _, note in model.interventions if "a funder pulls out" in note][-1]
+    assert "(80% of operating money)" in last  # four more: funder 1 did not weigh again
+
+
+def test_a_single_funder_never_renegotiates():
+    params = ModelParams(residents=ResidentParams(funder_cut_chance=1.0, renegotiation_weeks=4))
+    model = run_model(weeks=12, rng=0, params=params)
+    assert model.residents.funders is None
+    assert not any("renegotiation" in note for _, note in model.interventions)
 
 
 @pytest.mark.slow

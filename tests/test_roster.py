@@ -97,6 +97,35 @@ def test_bad_yaml_relations_and_keys(tmp_path):
         load_roster(write(tmp_path, "broken.yaml", "actors: [ {name: a"))
 
 
+def test_roster_gives_target_group_sizes_and_bad_sizes_get_one_line(tmp_path):
+    """The example roster's residents reach the model; a negative, fractional or
+    non-numeric size, an unknown group or a list instead of a mapping is one line naming
+    the file, the group and the value."""
+    spec = load_roster(EXAMPLE)
+    assert spec.residents["families"] == 320 and spec.residents["newcomers"] == 140
+    model = build_model(compose_run([f"centre={EXAMPLE}", "steps=1"]), seed=0)
+    assert model.residents.state.size.sum() == sum(spec.residents.values())
+    base = EXAMPLE.read_text(encoding="utf-8")
+    old = "residents: {children: 450, youth: 200, families: 320,"
+    assert old in base
+    cases = {
+        "residents: {children: 450, youth: 200, families: -5,": "example.yaml: residents.families=-5",
+        "residents: {children: 450, youth: 200, families: 3.5,": "example.yaml: residents.families=3.5",
+        "residents: {children: 450, youth: 200, families: mange,":
+            "example.yaml: residents.families='mange'",
+        "residents: {children: 450, youth: 200, pensioners: 320,": "example.yaml: residents='pensioners'",
+    }  # fmt: skip
+    for new, want in cases.items():
+        with pytest.raises(InputError) as caught:
+            load_roster(write(tmp_path, "example.yaml", base.replace(old, new)))
+        message = str(caught.value)
+        assert want in message and "\n" not in message, message
+    assert "target groups: children" in message  # the unknown group's line lists the groups
+    listed = base.replace(old, "residents: [450, 200, 320,").replace("newcomers: 140}", "140]")
+    with pytest.raises(InputError, match="a mapping of target group to residents"):
+        load_roster(write(tmp_path, "example.yaml", listed))
+
+
 def test_yaml_syntax_error_names_file_and_line(tmp_path):
     """A forgotten bracket: the planner is told the file and line, not only the parser's
     "while parsing a flow mapping"."""

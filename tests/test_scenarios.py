@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.stats import paired_difference
 from experiments.cli import CONFIG_DIR, compose_run, presets
 from experiments.simulate import build_model, simulate
 from model import ActorGroup, CentreModel, CentreSpec
@@ -72,15 +72,15 @@ def test_coordinator_stops_needs_a_running_coordinator():
 
 # --------------------------------------------------------------- stylised facts (slow)
 # Each compares a scenario with its baseline over the same seeds (paired differences), so
-# seed-to-seed variation between centres cancels. "Clearly" below means the 95 % interval
-# of the mean paired difference excludes zero (|mean| > 1.96 SE).
+# seed-to-seed variation between centres cancels. "Clearly" below means the 95 % t-interval
+# of the mean paired difference (``analysis.stats.paired_difference``) excludes zero.
 SEEDS = 20
 
 
 def paired(scenario: pd.Series, baseline: pd.Series) -> tuple[float, float]:
-    """Mean paired difference over seeds and its standard error."""
-    diff = (scenario - baseline).dropna()
-    return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)))
+    """Mean paired difference over seeds and the upper end of its 95 % t-interval."""
+    interval = paired_difference(scenario, baseline)
+    return interval.estimate, interval.high
 
 
 def at_week(result, week: int, column: str) -> pd.Series:
@@ -97,9 +97,9 @@ def test_fact3_stopping_the_coordinator_decays_relations():
             for s in ("coordinator_stops", "baseline")}
     for week in (52 + 26, 52 + 52):
         for column in ("ties_any", "mean_trust", "mean_familiarity"):
-            mean, se = paired(at_week(runs["coordinator_stops"], week, column),
-                              at_week(runs["baseline"], week, column))  # fmt: skip
-            assert mean + 1.96 * se < 0, (week, column, mean, se)
+            mean, high = paired(at_week(runs["coordinator_stops"], week, column),
+                                at_week(runs["baseline"], week, column))  # fmt: skip
+            assert high < 0, (week, column, mean, high)
         base = at_week(runs["baseline"], week, "ties_any").mean()
         mean, _ = paired(at_week(runs["coordinator_stops"], week, "ties_any"),
                          at_week(runs["baseline"], week, "ties_any"))  # fmt: skip
@@ -130,9 +130,9 @@ def newcomer_degree(centre: str, scenario: str, week: int = 130) -> pd.Series:
 def test_fact3_newcomers_after_the_stop_get_fewer_ties(centre):
     """Fact 3 (Aalborg Øst): actors who arrive after the coordinating function stopped end up
     with fewer ties than actors who arrived while it ran (same arrival week 78, a year on)."""
-    mean, se = paired(newcomer_degree(centre, "newcomers"),
-                      newcomer_degree(centre, "newcomers_coordinated"))  # fmt: skip
-    assert mean + 1.96 * se < 0, (mean, se)
+    mean, high = paired(newcomer_degree(centre, "newcomers"),
+                        newcomer_degree(centre, "newcomers_coordinated"))  # fmt: skip
+    assert high < 0, (mean, high)
 
 
 @pytest.mark.slow
@@ -158,8 +158,8 @@ def test_fact4_funding_expiry_hits_deep_forms_first_and_most():
             totals[arm] = (deep, ts[list(shallow)].sum(axis=1))
         deep_change = (totals["funding_expires"][0].mean() / totals["baseline"][0].mean()) - 1
         shallow_change = (totals["funding_expires"][1].mean() / totals["baseline"][1].mean()) - 1
-        mean, se = paired(totals["funding_expires"][0], totals["baseline"][0])
-        assert mean + 1.96 * se < 0, (after, mean, se)
+        mean, high = paired(totals["funding_expires"][0], totals["baseline"][0])
+        assert high < 0, (after, mean, high)
         # Deep forms lose at least twice the share the shallow forms lose, and at least 20 %.
         assert deep_change < -0.2 and deep_change < 2 * min(shallow_change, 0.0), (
             after, deep_change, shallow_change)
@@ -201,5 +201,5 @@ def test_fact11_permanent_actors_make_collaboration_survive_a_loss():
         drops[permanent] = pd.Series([
             1 - _ties_after_loss(spec, s, True) / _ties_after_loss(spec, s, False)
             for s in range(SEEDS)])  # fmt: skip
-    mean, se = paired(drops[True], drops[False])
-    assert mean + 1.96 * se < 0, (drops[True].mean(), drops[False].mean(), se)
+    mean, high = paired(drops[True], drops[False])
+    assert high < 0, (drops[True].mean(), drops[False].mean(), high)

@@ -69,6 +69,8 @@ def test_tiny_sobol_gives_first_order_and_total_indices_with_intervals(tmp_path)
     ("argument", "key"),
     [("method=anova", "method"), ("parameters.form_cost=[0.1,0.9]", "form_cost"),
      ("parameters.no_such=[0.1,0.9]", "no_such"), ("sobol.base_samples=10", "base_samples"),
+     ("parameters.residents.no_such=[0.1,0.9]", "residents.no_such"),
+     ("parameters.residents.max_tips=[1,3]", "residents.max_tips"),
      ("run=[centre=nowhere]", "centre")],
 )  # fmt: skip
 def test_bad_sensitivity_input_is_one_line(argument, key, tmp_path, capsys):
@@ -78,3 +80,36 @@ def test_bad_sensitivity_input_is_one_line(argument, key, tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and key in err
     assert not (tmp_path / "x").exists()
+
+
+def test_nested_resident_parameters_vary_by_dotted_name(tmp_path):
+    """``parameters.residents.cafe_draw`` reaches ``params.residents``: every point runs
+    with its own value, the café's draw moves the residents reached, and the analysis
+    names the parameter by its dotted name."""
+    from experiments.config import to_run_config
+    from experiments.sensitivity import analyse, load_config, point_configs, sample
+    from experiments.simulate import build_model
+
+    sa = load_config(["parameters={encounter_rate: [0.5, 1.5]}",
+                      "parameters.residents.cafe_draw=[0.0,3.0]", "morris.trajectories=2",
+                      *TINY, f"folder={tmp_path / 'res'}"])  # fmt: skip
+    assert list(sa.parameters) == ["encounter_rate", "residents.cafe_draw"]
+    assert list(load_config(["parameters={residents: {cafe_draw: [0.0, 3.0]}}"]).parameters) == [
+        "residents.cafe_draw"]  # fmt: skip
+    points = sample(sa)
+    configs = point_configs(sa, points)
+    reached = {}
+    for (overrides, cfg), draw in zip(configs, points["residents.cafe_draw"], strict=True):
+        run = to_run_config(cfg)
+        assert run.params.residents.cafe_draw == pytest.approx(draw)
+        assert f"params.residents.cafe_draw={draw!r}" in overrides
+        if draw in (0.0, 3.0) and draw not in reached:
+            model = build_model(run, seed=0)
+            for _ in range(20):
+                model.step()
+            reached[draw] = model.stats["residents_reached"]
+    assert reached[3.0] > reached[0.0]
+    fake = pd.DataFrame({"point": points["point"], **{m: points["residents.cafe_draw"] + i
+                                                      for i, m in enumerate(OUTPUTS)}})  # fmt: skip
+    indices = analyse(sa, points, fake)
+    assert set(indices["parameter"]) == {"encounter_rate", "residents.cafe_draw"}

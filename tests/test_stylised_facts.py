@@ -1,8 +1,8 @@
 """Stylised facts 1, 2, 5 and 6 of DOMAIN.md as comparisons over 24 seeds.
 
-Criterion, for every comparison: the 95% interval of the mean difference over seeds
-(Welch normal approximation; paired within a run where both numbers come from the same
-run) must lie wholly on the side the report predicts, AND the effect must be large enough
+Criterion, for every comparison: the 95% t-interval of the mean paired difference over
+seeds (both arms run seeds 0–23; ``analysis.stats.paired_difference``) must lie wholly on
+the side the report predicts, AND the effect must be large enough
 to matter — at least 10% of the reference level. The interval guards against noise; the
 minimum size guards against a direction that is "significant" but invisible to a reader.
 Measures are means over the last year (weeks 209–260) of each run, on the default centre
@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from analysis.stats import paired_difference
 from model import CentreModel, Form
 
-from .helpers import mean_diff_ci, preset
+from .helpers import preset
 
 pytestmark = pytest.mark.slow  # statistical checks over many seeds (--runslow)
 
@@ -53,7 +54,8 @@ def last_year(**kwargs) -> dict[str, np.ndarray]:
 
 
 def assert_higher(high, low, min_relative=0.10):
-    diff, lo, hi = mean_diff_ci(high, low)
+    interval = paired_difference(high, low)
+    diff, lo, hi = interval.estimate, interval.low, interval.high
     assert lo > 0, f"difference {diff:.3g} [{lo:.3g}, {hi:.3g}] does not exclude 0"
     assert diff >= min_relative * max(abs(np.mean(low)), 1e-9), (
         f"difference {diff:.3g} is under {min_relative:.0%} of {np.mean(low):.3g}"
