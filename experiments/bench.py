@@ -14,7 +14,8 @@
    in this process (importing numba, loading its cached loops or compiling them) is
    printed above the table and not counted in its weeks.
 2. **One seed at a time vs batched**, at 18 actors (the default centre) and 40 actors:
-   seconds per seed-run of ``--steps`` weeks, ``--seeds`` seeds one after another. The
+   seconds per seed-run of ``--steps`` weeks, ``--seeds`` seeds one after another, with
+   the vectorised engine and (beside it) the compiled one, its loops already loaded. The
    batched engine (many seeds in one ``(seeds, pairs)`` array) is not built yet; its
    column says so.
 3. **A sweep vs its model time.** ``--sweep-runs`` runs of the default centre (two configs,
@@ -115,19 +116,22 @@ def one_seed_at_a_time(seeds: int, steps: int) -> pd.DataFrame:
     centres = {"default centre": default.centre, "40 actors": centre_of_size(40)}
     rows = []
     for label, centre in centres.items():
-        run = dataclasses.replace(default, centre=centre)
-        started = time.perf_counter()
-        for seed in range(seeds):
-            model = build_model(run, seed)
-            for _ in range(steps):
-                model.step()
-        per_seed = (time.perf_counter() - started) / seeds
+        per_seed = {}
+        for engine in ("vectorised", "compiled"):
+            run = dataclasses.replace(default, centre=centre, engine=engine)
+            started = time.perf_counter()
+            for seed in range(seeds):
+                model = build_model(run, seed)
+                for _ in range(steps):
+                    model.step()
+            per_seed[engine] = (time.perf_counter() - started) / seeds
         rows.append({
             "centre": label,
             "actors": sum(g.count for g in centre.actor_groups),
             "seeds": seeds,
             "weeks": steps,
-            "one_at_a_time_s_per_seed": round(per_seed, 3),
+            "one_at_a_time_s_per_seed": round(per_seed["vectorised"], 3),
+            "compiled_s_per_seed": round(per_seed["compiled"], 3),
             "batched_s_per_seed": NOT_BUILT,
             "batched_vs_one_at_a_time": NOT_BUILT,
         })  # fmt: skip
