@@ -24,6 +24,7 @@ import pandas as pd
 
 from model import InputError, ModelParams
 
+from .manifest import sha256
 from .outputs import write_csv, write_json
 
 #: Where ``python -m analysis.calibrate`` writes its posterior by default (committed).
@@ -113,7 +114,7 @@ def check_run_posterior(run) -> None:
     if isinstance(per_set, bool) or not isinstance(per_set, int) or per_set < 1:
         raise InputError("posterior.seeds_per_set", per_set, "a whole number >= 1")
     frame, _ = load_posterior(run.posterior.file)
-    digest = _sha256(Path(run.posterior.file))
+    digest = sha256(Path(run.posterior.file))
     if run.posterior.sha256 is not None and run.posterior.sha256 != digest:
         raise InputError("posterior.file", run.posterior.file,
                          f"the file with SHA-256 {run.posterior.sha256[:12]}… this sweep began with")
@@ -141,13 +142,7 @@ def posterior_overrides(overrides: list[str]) -> list[str]:
         return rest
     file = Path(path).expanduser().resolve() if path else DEFAULT_POSTERIOR
     load_posterior(file)
-    return [*rest, f"posterior.file='{file.as_posix()}'", f"posterior.sha256={_sha256(file)}"]
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return [*rest, f"posterior.file='{file.as_posix()}'", f"posterior.sha256={sha256(file)}"]
 
 
 def apply_set(params: ModelParams, row: pd.Series) -> ModelParams:

@@ -241,20 +241,6 @@ def test_patterns_narrow_the_robustness_sweep(monkeypatch, tmp_path, capsys):
     assert asked["pattern_ids"] == ["1a"]
 
 
-def test_engines_agree_where_co_creation_is_frequent():
-    """The tunnel-vision and new-partner rules only act on co-creating pairs: check the
-    engines on a centre with strong leadership, where many pairs co-create."""
-    tables = []
-    for engine in ("vectorised", "reference"):
-        model = CentreModel(centre=preset("association"), leadership_support=0.9,
-                            engine=engine, rng=1)  # fmt: skip
-        for _ in range(200):
-            model.step()
-        tables.append(model.datacollector.get_model_vars_dataframe())
-    assert tables[0].equals(tables[1])
-    assert tables[0]["new_initiatives"].sum() > 0 and tables[0]["ties_co_creation"].max() >= 2
-
-
 # ------------------------------------------------------------------------------ slow
 #: Patterns passing on these centres in docs/validation.md (5 seeds) with an interval well
 #: clear of the criterion, so with 10 seeds they must still pass. Left out: those near a
