@@ -8,11 +8,13 @@ names the key, the value and what is allowed — before any folder or file is wr
 
 from __future__ import annotations
 
+import functools
 import sys
 import typing
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -24,6 +26,15 @@ from .guards import check_writable
 from .roster import is_roster_path, load_roster
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+
+@functools.cache
+def folder_name_excluded() -> frozenset[str]:
+    """Override keys Hydra leaves out of a job's folder name (``configs/config.yaml``,
+    ``hydra.job.config.override_dirname.exclude_keys``), read from there so the guards
+    and ``experiments.collect`` name a job's folder exactly as Hydra does."""
+    config = yaml.safe_load((CONFIG_DIR / "config.yaml").read_text(encoding="utf-8"))
+    return frozenset(config["hydra"]["job"]["config"]["override_dirname"]["exclude_keys"])
 GROUPS = ("centre", "scenario", "launcher")
 #: Hydra flags that only print information; no run follows, so nothing to check.
 _SKIP_PRECHECK = {
@@ -269,7 +280,7 @@ def check_hydra_settings(argv: list[str], runs: list[RunConfig]) -> None:
     if multirun:
         for combo in expand(user_overrides(argv)):
             parts = sorted(c for c in combo if c.lstrip("+~").partition("=")[0]
-                           not in ("sweep.name", "launcher"))  # fmt: skip
+                           not in folder_name_excluded())  # fmt: skip
             name = ",".join(parts)
             if len(name.encode()) > MAX_FOLDER_BYTES:
                 raise InputError("overrides", _shorten(name), f"job folder names of at most "

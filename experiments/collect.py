@@ -31,14 +31,15 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from model.forms import FORMS
 
-from .chunks import CHUNK_KEYS, SETTING, is_chunked
-from .cli import GROUPS
+from .chunks import CHUNK_KEYS, is_chunked
+from .cli import GROUPS, folder_name_excluded
 from .outputs import write_csv, write_parquet
 from .sweep import ERROR_FILE
 
-# How a sweep was named, launched or cut into jobs, not what it varies; and the posterior's
-# path and hash (left out of folder names too; each seed's set is in the parameter columns).
-NOT_SWEPT = {"sweep.name", SETTING, "launcher", "posterior.file", "posterior.sha256"}
+# How a sweep was named, launched or cut into jobs, not what it varies, and the posterior's
+# path and hash (each seed's set is in the parameter columns): the keys Hydra leaves out of
+# job folder names.
+NOT_SWEPT = folder_name_excluded()
 FINAL_MEASURES = (
     *(f"ties_{f.id}" for f in FORMS), "ties_any", "ties_total", "multiplex_pairs",
     "mean_trust", "mean_familiarity",

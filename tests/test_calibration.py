@@ -326,3 +326,23 @@ def test_a_run_with_params_posterior_writes_each_seeds_parameters(tmp_path):
                          capture_output=True, text=True)  # fmt: skip
     last = bad.stderr.strip().splitlines()[-1]
     assert bad.returncode == 2 and last.startswith("error: params=") and "prior" in last
+
+
+def test_a_long_posterior_path_does_not_count_against_job_folder_names(tmp_path):
+    """Hydra leaves the posterior's path and hash out of job folder names, so the guard on
+    folder-name length must too (a clone in a deep temporary folder failed it)."""
+    from experiments.cli import check_hydra_settings, compose_run, folder_name_excluded
+    from experiments.posterior import posterior_overrides
+
+    deep = tmp_path / ("d" * 100) / ("e" * 100)
+    deep.mkdir(parents=True)
+    path = _posterior(deep)
+    words = posterior_overrides(["params=posterior", f"posterior={path}"])
+    assert {"posterior.file", "posterior.sha256"} <= folder_name_excluded()
+    argv = ["-m", "drivers.leadership_support=0.2,0.8", "replicates=2", *words,
+            f"hydra.sweep.dir={tmp_path / 'sweep'}"]  # fmt: skip
+    check_hydra_settings(argv, [compose_run(["centre=library", *words])])
+    too_long = ["-m", "drivers.leadership_support=0.2,0.8", "centre.name=" + "x" * 300]
+    with pytest.raises(InputError) as info:
+        check_hydra_settings(too_long, [compose_run(["centre=library"])])
+    assert info.value.key == "overrides"
