@@ -41,16 +41,17 @@ _HOUSING_SOCIAL = int(ActorKind.HOUSING_SOCIAL)
 # ------------------------------------------------------------------ encounters
 def draw_encounters(pairs, week, params, u):
     """Compiled :func:`model.encounters.draw_encounters`."""
+    places, per_seed = per_seed_values(0.5 + np.asarray(week.shared_places, dtype=np.float64), len(u))
     return _draw_encounters(pairs.overlap, pairs.colocation_factor, pairs.familiarity, week.present, u,
-                            float(params.encounter_rate), 0.5 + week.shared_places,
+                            float(params.encounter_rate), places, per_seed,
                             float(params.seek_familiar))  # fmt: skip
 
 
 @njit(cache=True)
-def _draw_encounters(overlap, colocation, fam, present, u, rate, places, seek_familiar):
+def _draw_encounters(overlap, colocation, fam, present, u, rate, places, per_seed, seek_familiar):
     met = np.zeros(len(fam), dtype=np.bool_)
     for k in range(len(fam)):
-        chance = rate * overlap[k] * places * colocation[k] * (seek_familiar + fam[k])
+        chance = rate * overlap[k] * places[k // per_seed] * colocation[k] * (seek_familiar + fam[k])
         met[k] = present[k] and u[k] < chance
     return met
 
@@ -134,16 +135,17 @@ def _eligible_forms(iu, ju, fam, trust, understanding, shared_targets, complemen
 def uptake_chance(pairs, actors, week, params):
     """Compiled :func:`model.transitions.uptake_chance`."""
     p, a = pairs, actors
-    overview = params.no_overview_factor + (1.0 - params.no_overview_factor) * week.overview
+    overview = params.no_overview_factor + (1.0 - params.no_overview_factor) * np.asarray(week.overview)
+    overview, per_seed = per_seed_values(overview, len(p.iu))
     return _uptake_chance(p.iu, p.ju, p.interdependence, p.overlap, week.mandate, a.affinity,
                           a.risk_willingness, a.cocreation_experience, a.kind,
                           np.asarray(params.upgrade_rate, dtype=np.float64), float(params.same_hours_weight),
-                          float(overview), 1.0 + params.housing_social_cocreation_bonus)  # fmt: skip
+                          overview, per_seed, 1.0 + params.housing_social_cocreation_bonus)  # fmt: skip
 
 
 @njit(cache=True)
 def _uptake_chance(iu, ju, interdependence, overlap, mandate, affinity, risk_willingness, experience, kind,
-                   upgrade_rate, same_hours_weight, overview, housing_social_bonus):  # fmt: skip
+                   upgrade_rate, same_hours_weight, overview, per_seed, housing_social_bonus):  # fmt: skip
     n_forms = len(upgrade_rate)
     chance = np.zeros((n_forms, len(iu)))
     for k in range(len(iu)):
@@ -163,7 +165,7 @@ def _uptake_chance(iu, ju, interdependence, overlap, mandate, affinity, risk_wil
             if g >= _AL:
                 c = c * (0.5 + interdependence[k])
             if g == _AL:
-                c = c * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0)) * overview
+                c = c * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0)) * overview[k // per_seed]
             if g == _JA or g == _CC:
                 c = c * risk
             if g == _CC:
@@ -217,26 +219,36 @@ def _hours_in_use(held, cost, iu, ju, n_rows):
     return total_i + total_j, binding_i + binding_j
 
 
-def enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju):
-    """Compiled :func:`model.hours.enforce_hour_budgets`."""
-    return _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, _BINDING, _LOOSE)
+def enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, rows_per_seed=None):
+    """Compiled :func:`model.hours.enforce_hour_budgets`; with ``rows_per_seed`` the rows
+    are that many actors of each seed of a batch (``model/batch.py``), each seed settled
+    exactly as if it ran alone."""
+    rows = len(budget) if rows_per_seed is None else rows_per_seed
+    return _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, _BINDING, _LOOSE,
+                                 max(rows, 1))  # fmt: skip
 
 
 @njit(cache=True)
-def _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, binding, loose):
+def _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, binding, loose,
+                          rows_per_seed):
     held = held.copy()
-    _drop_misfits(held, cost, priority, binding_budget, iu, ju, binding)
+    _drop_misfits(held, cost, priority, binding_budget, iu, ju, binding, rows_per_seed)
     _, binding_used = _hours_in_use(held, cost, iu, ju, len(budget))
-    _drop_misfits(held, cost, priority, budget - binding_used, iu, ju, loose)
+    _drop_misfits(held, cost, priority, budget - binding_used, iu, ju, loose, rows_per_seed)
     return held
 
 
 @njit(cache=True)
-def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
+def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     """The vectorised ``_drop_misfits`` step by step: the same items in the same order
     (form, then pair), the same lexicographic order (row, value descending, item) and the
-    same running sum over all rows, less its value where each row's commitments begin."""
+    same running sum over all rows, less its value where each row's commitments begin.
+
+    In a batch every seed is its own centre: its running sum starts at zero at its first
+    row, and only a seed with someone over budget drops anything in a round (a seed that
+    fits would have stopped)."""
     n_rows = len(budget)
+    n_seeds = (n_rows + rows_per_seed - 1) // rows_per_seed
     n = 0
     for f in forms:
         for k in range(held.shape[1]):
@@ -264,10 +276,11 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
             used_i[iu[ks[item]]] += cost[gs[item], ks[item]]
             used_j[ju[ks[item]]] += cost[gs[item], ks[item]]
         over = False
+        seed_over = np.zeros(n_seeds, dtype=np.bool_)
         for r in range(n_rows):
             if used_i[r] + used_j[r] > budget[r] + _EPS:
                 over = True
-                break
+                seed_over[r // rows_per_seed] = True
         if not over:
             return
         # numpy.lexsort((items, -values, src)): commitments grouped by row (rows in order),
@@ -303,6 +316,10 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms):
         # vectorised cumsum does), so the sums agree to the last bit.
         spent = 0.0
         for r in range(n_rows):
+            if r % rows_per_seed == 0:
+                spent = 0.0
+            if not seed_over[r // rows_per_seed]:
+                continue
             before = spent
             for pos in range(start[r], start[r + 1]):
                 item = bucket[pos]
@@ -327,10 +344,12 @@ def _sort_by_value(segment, priority, ks):
 def realise_outcomes(pairs, actors, week, params, u) -> Outcomes:
     """Compiled :func:`model.outcomes.realise_outcomes`."""
     p, a = pairs, actors
-    overview = params.no_overview_factor + (1.0 - params.no_overview_factor) * week.overview
+    overview = params.no_overview_factor + (1.0 - params.no_overview_factor) * np.asarray(week.overview)
+    overview, per_seed = per_seed_values(overview, len(p.iu))
+    capacity, _ = per_seed_values(params.crowding_capacity * (1.0 + np.asarray(week.booking)), len(p.iu))
     w = params.exchange_familiarity_weight
     numbers = np.array([
-        params.referral_rate, overview, params.crowding_capacity * (1.0 + week.booking), params.exchange_rate,
+        params.referral_rate, params.exchange_rate,
         params.exchange_success, 1.0 - w, w, params.crowding_penalty, 1.0 / params.joint_action_weeks,
         params.joint_action_success, params.trust_weight, params.joint_trust_pivot, params.anchoring_bonus,
         params.min_success_chance, params.max_success_chance, 1.0 / params.cocreation_weeks,
@@ -339,15 +358,16 @@ def realise_outcomes(pairs, actors, week, params, u) -> Outcomes:
     ], dtype=np.float64)  # fmt: skip
     masks = _realise_outcomes(p.iu, p.ju, p.held, p.shared_targets, p.familiarity, p.trust,
                               p.cocreation_weeks, a.permanent, a.cocreation_experience, len(a.active),
-                              numbers, *(u[name] for name in OUTCOME_DRAWS))  # fmt: skip
+                              numbers, overview, capacity, per_seed,
+                              *(u[name] for name in OUTCOME_DRAWS))  # fmt: skip
     return Outcomes(*masks)
 
 
 @njit(cache=True)
 def _realise_outcomes(iu, ju, held, shared_targets, fam, trust, cocreation_weeks, permanent, experience,
-                      n_rows, numbers, u_referral, u_exchange, u_exchange_ok, u_joint_done, u_joint_ok,
-                      u_cocreation_done, u_cocreation_ok, u_novel):  # fmt: skip
-    (referral_rate, overview, capacity, exchange_rate, exchange_success_rate, familiarity_floor, w,
+                      n_rows, numbers, overviews, capacities, per_seed, u_referral, u_exchange, u_exchange_ok,
+                      u_joint_done, u_joint_ok, u_cocreation_done, u_cocreation_ok, u_novel):  # fmt: skip
+    (referral_rate, exchange_rate, exchange_success_rate, familiarity_floor, w,
      crowding_penalty, joint_done_chance, joint_action_success, trust_weight, joint_trust_pivot,
      anchoring_bonus, lowest, highest, cocreation_done_chance, cocreation_success_rate,
      cocreation_trust_pivot, experience_weight, fresh_partner_weeks, tunnel_weeks,
@@ -377,6 +397,7 @@ def _realise_outcomes(iu, ju, held, shared_targets, fam, trust, cocreation_weeks
     new_initiative = np.zeros(n, dtype=np.bool_)
     for k in range(n):
         i, j = iu[k], ju[k]
+        overview, capacity = overviews[k // per_seed], capacities[k // per_seed]
         anchored = 1.0 if (permanent[i] or permanent[j]) else 0.0
         if held[_AL, k]:
             referral[k] = u_referral[k] < referral_rate * min(shared_targets[k], 3) * overview
@@ -433,19 +454,20 @@ def _update_trust(trust, working, successes, failures, gain_contact, gain_succes
 
 def fade_relations(pairs, contact, week, params):
     """Compiled :func:`model.relations.fade_relations`."""
-    factor = 1.0 - (1.0 - params.system_decay_factor) * week.upkeep
-    return _fade_relations(pairs.familiarity, pairs.trust, week.present, contact,
-                           1.0 - params.familiarity_decay * factor, params.trust_decay * factor,
+    factor = 1.0 - (1.0 - params.system_decay_factor) * np.asarray(week.upkeep)
+    keep, per_seed = per_seed_values(1.0 - params.familiarity_decay * factor, len(contact))
+    pull, _ = per_seed_values(params.trust_decay * factor, len(contact))
+    return _fade_relations(pairs.familiarity, pairs.trust, week.present, contact, keep, pull, per_seed,
                            float(params.baseline_trust))  # fmt: skip
 
 
 @njit(cache=True)
-def _fade_relations(fam, trust, present, contact, keep_familiarity, trust_pull, baseline):
+def _fade_relations(fam, trust, present, contact, keep_familiarity, trust_pull, per_seed, baseline):
     fam, trust = fam.copy(), trust.copy()
     for k in range(len(fam)):
         if present[k] and not contact[k]:
-            fam[k] = fam[k] * keep_familiarity
-            trust[k] = trust[k] - trust_pull * (trust[k] - baseline)
+            fam[k] = fam[k] * keep_familiarity[k // per_seed]
+            trust[k] = trust[k] - trust_pull[k // per_seed] * (trust[k] - baseline)
     return fam, trust
 
 
@@ -466,6 +488,14 @@ def _build_understanding(understanding, held, present, at_forum, gain, keep):
         else:
             out[k] = u * keep
     return out
+
+
+def per_seed_values(values, n_pairs: int) -> tuple[np.ndarray, int]:
+    """A week's centre-level number as an array with one value per seed, and the pairs
+    per seed: a single centre passes a number, a batch (``model/batch.py``) passes one
+    per seed, its pairs in equal consecutive blocks (pair ``k`` is in seed ``k // per_seed``)."""
+    values = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    return values, max(n_pairs // len(values), 1)
 
 
 #: Kept vectorised (see the module docstring).

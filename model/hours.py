@@ -62,10 +62,12 @@ def form_costs(pairs, params: ModelParams, system_level: float) -> np.ndarray:
     knowledge sharing and alignment costs the actors less while it runs.
     """
     per_pair = pairs.reach_factor * (1.0 + params.familiarity_cost * (1.0 - pairs.familiarity))
-    per_form = np.asarray(params.form_cost, dtype=np.float64).copy()
-    relief = 1.0 - params.system_relief * system_level
+    # ``system_level`` is one number, or one per pair when a batch of seeds runs as one
+    # centre (``model/batch.py``); both give each pair the same bits.
+    relief = 1.0 - params.system_relief * np.asarray(system_level, dtype=np.float64)
+    per_form = np.asarray(params.form_cost, dtype=np.float64)[:, None] * np.ones(np.shape(relief) or (1,))
     per_form[[Form.KNOWLEDGE_SHARING, Form.ALIGNMENT]] *= relief
-    return per_form[:, None] * per_pair[None, :]
+    return per_form * per_pair[None, :]
 
 
 def hours_in_use(held, cost, iu, ju, n_rows: int) -> tuple[np.ndarray, np.ndarray]:

@@ -237,12 +237,19 @@ def offer_reach(actors, shared_places: float, nearness: np.ndarray, rp: Resident
     return np.where(a.active, hours * place * rp.contacts_per_offer_hour, 0.0)
 
 
+def group_sums(weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Σ over actors of weight · target per group: (G,) from (A,) and (A, G), or (S, G) for
+    a batch of seeds from (S·A,) and (S, A, G). One numpy reduction whose order of
+    additions does not depend on the batch (a matrix product's would)."""
+    return (weights.reshape(targets.shape[:-1])[..., None] * targets).sum(axis=-2)
+
+
 def resident_voices(actors, targets: np.ndarray) -> np.ndarray:
     """(G,) resident volunteers per group: the enthusiasts of associations aiming at it,
     residents with a network into the blocks (*Korsør, Frivilligt fundament*)."""
     a = actors
     volunteer = a.active & (a.kind == ActorKind.VOLUNTEER)
-    return (np.where(volunteer, a.enthusiasts, 0).astype(np.float64)) @ targets
+    return group_sums(np.where(volunteer, a.enthusiasts, 0).astype(np.float64), targets)
 
 
 def reach_residents(res: Residents, reach: np.ndarray, targets: np.ndarray, voices: np.ndarray,
@@ -254,8 +261,9 @@ def reach_residents(res: Residents, reach: np.ndarray, targets: np.ndarray, voic
     new_g     = (1 − hard_to_reach) · size_g − reached_g − referred_g, times
                 (1 − exp(−contacts_g / size_g))      (stochastically rounded)
     """
-    per_group = np.maximum(targets.sum(axis=1), 1.0)
-    contacts = (reach / per_group) @ targets * (1.0 + rp.word_of_mouth * voices)
+    per_group = np.maximum(targets.sum(axis=-1), 1.0)
+    contacts = (group_sums(reach.reshape(per_group.shape) / per_group, targets)
+                * (1.0 + rp.word_of_mouth * voices))  # fmt: skip
     reachable = np.maximum((1.0 - rp.hard_to_reach) * res.size - res.reached - res.referred, 0.0)
     chance = 1.0 - np.exp(-contacts / np.maximum(res.size, 1.0))
     return np.minimum(stochastic_round(reachable * chance, u), reachable)
@@ -286,24 +294,42 @@ def complete_referrals(res: Residents, referral: np.ndarray, pairs, targets_bits
     """
     ks = np.flatnonzero(referral)
     if len(ks) == 0:
-        return np.zeros(N_GROUPS)
+        return np.zeros_like(res.reached)
     chance = rp.referral_completion + rp.same_hours_completion * np.minimum(3.0 * pairs.overlap[ks], 1.0)
-    expected = chance @ pair_groups(referral, pairs, targets_bits)
+    expected = sum_by_seed(chance[:, None] * pair_groups(referral, pairs, targets_bits), ks, res, pairs)
     # One resident per referral at most: round the week's total, then share it out.
-    total = stochastic_round(expected.sum(), u[0])
+    total = stochastic_round(expected.sum(axis=-1), u[..., 0])
     return np.minimum(apportion(total, expected), res.reached)
 
 
-def apportion(total: float, weights: np.ndarray) -> np.ndarray:
+def sum_by_seed(rows: np.ndarray, ks: np.ndarray, res: Residents, pairs) -> np.ndarray:
+    """Sum (k, G) rows of events at pairs ``ks`` per group, in pair order: (G,) for one
+    centre, (S, G) for a batch of S seeds (``res`` holds (S, G) cohorts; each seed's pairs
+    are one block of ``pairs``)."""
+    n_seeds = res.size.shape[0] if res.size.ndim == 2 else 1
+    out = np.zeros((n_seeds, N_GROUPS))
+    np.add.at(out, ks // max(pairs.n_pairs // n_seeds, 1), rows)
+    return out.reshape(res.size.shape)
+
+
+def apportion(total, weights: np.ndarray) -> np.ndarray:
     """Split a whole ``total`` over groups in proportion to ``weights`` (largest
-    remainders; ties to the first group), so the parts add up to the total."""
-    if total <= 0 or weights.sum() <= 0:
-        return np.zeros_like(weights)
-    exact = total * weights / weights.sum()
-    parts = np.floor(exact)
-    rest = int(round(total - parts.sum()))
-    parts[np.argsort(-(exact - parts), kind="stable")[:rest]] += 1.0
-    return parts
+    remainders; ties to the first group), so the parts add up to the total. ``total`` may
+    be one per seed, with ``weights`` (S, G)."""
+    w = np.atleast_2d(np.asarray(weights, dtype=np.float64))
+    t = np.atleast_1d(np.asarray(total, dtype=np.float64))
+    w_sum = w.sum(axis=-1)
+    split = (t > 0) & (w_sum > 0)
+    parts = np.zeros_like(w)
+    if split.any():
+        exact = t[split, None] * w[split] / w_sum[split, None]
+        whole = np.floor(exact)
+        rest = np.round(t[split] - whole.sum(axis=-1))
+        order = np.argsort(-(exact - whole), axis=-1, kind="stable")
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(w.shape[-1])[None, :].repeat(len(order), axis=0), axis=-1)
+        parts[split] = whole + (rank < rest[:, None])
+    return parts.reshape(np.shape(weights))
 
 
 def reach_jointly(res: Residents, outcomes: Outcomes, pairs, targets_bits: np.ndarray,
@@ -316,10 +342,13 @@ def reach_jointly(res: Residents, outcomes: Outcomes, pairs, targets_bits: np.nd
     målgruppe"; *Samskabe*: "tiltag, der kun er mulige i fællesskab").
     """
     if not (outcomes.joint_offer.any() or outcomes.new_initiative.any()):
-        return np.zeros(N_GROUPS)
-    joint = rp.residents_per_joint_offer * pair_groups(outcomes.joint_offer, pairs, targets_bits).sum(axis=0)
+        return np.zeros_like(res.in_joint)
+    offers, initiatives = np.flatnonzero(outcomes.joint_offer), np.flatnonzero(outcomes.new_initiative)
+    joint = rp.residents_per_joint_offer * sum_by_seed(
+        pair_groups(outcomes.joint_offer, pairs, targets_bits), offers, res, pairs)
     per_initiative = rp.residents_per_initiative + rp.cocreators_per_initiative
-    new = per_initiative * pair_groups(outcomes.new_initiative, pairs, targets_bits, union=True).sum(axis=0)
+    new = per_initiative * sum_by_seed(
+        pair_groups(outcomes.new_initiative, pairs, targets_bits, union=True), initiatives, res, pairs)
     room = np.maximum(rp.hard_to_reach * res.size - res.in_joint, 0.0)
     return np.minimum(stochastic_round(joint + new, u), room)
 
@@ -327,9 +356,10 @@ def reach_jointly(res: Residents, outcomes: Outcomes, pairs, targets_bits: np.nd
 def residents_drift_away(res: Residents, rp: ResidentParams, u: np.ndarray) -> tuple[np.ndarray, ...]:
     """Residents who stop coming this week: (reached, referred, in_joint) leavers (G,)."""
     return (
-        np.minimum(stochastic_round(res.reached * rp.drift_rate, u[0]), res.reached),
-        np.minimum(stochastic_round(res.referred * rp.drift_rate * rp.referred_drift, u[1]), res.referred),
-        np.minimum(stochastic_round(res.in_joint / rp.joint_weeks, u[2]), res.in_joint),
+        np.minimum(stochastic_round(res.reached * rp.drift_rate, u[..., 0, :]), res.reached),
+        np.minimum(stochastic_round(res.referred * rp.drift_rate * rp.referred_drift, u[..., 1, :]),
+                   res.referred),
+        np.minimum(stochastic_round(res.in_joint / rp.joint_weeks, u[..., 2, :]), res.in_joint),
     )
 
 
@@ -343,14 +373,15 @@ def residents_volunteer(res: Residents, actors, targets: np.ndarray, max_enthusi
     turnover (``model/volunteers.py``) as extra joiners.
     """
     a = actors
-    engaged = (res.referred + res.in_joint) @ targets.T
-    size = np.maximum(res.size @ targets.T, 1.0)
+    engaged = ((res.referred + res.in_joint)[..., None, :] * targets).sum(axis=-1)
+    size = np.maximum((res.size[..., None, :] * targets).sum(axis=-1), 1.0)
     association = a.active & (a.kind == ActorKind.VOLUNTEER) & (a.enthusiasts < max_enthusiasts)
-    return (association & (u < rp.volunteer_rate * engaged / size)).astype(np.int16)
+    chance = (rp.volunteer_rate * engaged / size).reshape(association.shape)
+    return (association & (u < chance)).astype(np.int16)
 
 
-def resident_links(res: Residents, actors, targets: np.ndarray, shared_places: float,
-                   rp: ResidentParams, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def resident_links(res: Residents, actors, targets: np.ndarray, shared_places, rp: ResidentParams,
+                   u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Actor pairs (i, j) put in touch by a resident met in the house this week.
 
     Each of ``max_tips`` possible tips happens with chance tip_rate · shared_places ·
@@ -358,26 +389,35 @@ def resident_links(res: Residents, actors, targets: np.ndarray, shared_places: f
     actor told (i) among actors in the house aiming at it, the actor whose offer is
     meant (j) among the other actors aiming at it (*Videndele*: residents are a source of
     knowledge the actors did not know was relevant; *Korsør*: the café makes daily
-    informal meetings between residents and actors). Returns two row arrays.
+    informal meetings between residents and actors). Returns two row arrays. For a batch
+    of S seeds (cohorts (S, G), ``targets`` (S, A, G), ``u`` (S, 4, max_tips)) the rows
+    are the batch's (seed · A + row); every draw is made row by row, as for one centre.
     """
     a = actors
-    in_touch = res.total
-    happens = u[_TROW["happens"]] < tip_chance(res, shared_places, rp)
-    group = _pick(np.broadcast_to(in_touch, (len(happens), N_GROUPS)), u[_TROW["group"]])
-    aiming = targets[:, group].T * a.active  # (M, A)
-    in_house = aiming * np.minimum(a.presence.sum(axis=1) / _FULL_HOUSE_SLOTS, 1.0)
-    teller = _pick(in_house, u[_TROW["teller"]])
+    batch = targets.ndim == 3
+    every_target, draws = (targets, u) if batch else (targets[None], u[None])
+    n_seeds, n_actors = every_target.shape[:2]
+    happens = draws[:, _TROW["happens"]] < np.reshape(tip_chance(res, shared_places, rp), (n_seeds, 1))
+    n_tips = happens.shape[1]
+    seed = np.repeat(np.arange(n_seeds), n_tips)
+    in_touch = res.total.reshape(n_seeds, N_GROUPS)[seed]
+    group = _pick(in_touch, draws[:, _TROW["group"]].reshape(-1))
+    aiming = every_target[seed, :, group] * a.active.reshape(n_seeds, n_actors)[seed]  # (S·M, A)
+    in_house_share = np.minimum(a.presence.sum(axis=1) / _FULL_HOUSE_SLOTS, 1.0).reshape(n_seeds, n_actors)
+    in_house = aiming * in_house_share[seed]
+    teller = _pick(in_house, draws[:, _TROW["teller"]].reshape(-1))
     other = aiming.copy()
     other[np.arange(len(teller)), np.maximum(teller, 0)] = 0.0
-    told = _pick(other, u[_TROW["told"]])
-    ok = happens & (group >= 0) & (teller >= 0) & (told >= 0)
-    return teller[ok], told[ok]
+    told = _pick(other, draws[:, _TROW["told"]].reshape(-1))
+    ok = happens.reshape(-1) & (group >= 0) & (teller >= 0) & (told >= 0)
+    first_row = seed[ok] * n_actors
+    return first_row + teller[ok], first_row + told[ok]
 
 
-def tip_chance(res: Residents, shared_places: float, rp: ResidentParams) -> float:
+def tip_chance(res: Residents, shared_places, rp: ResidentParams):
     """Chance of each possible resident tip this week: tip_rate · shared_places · share of
-    the area's residents in touch with the house."""
-    return rp.tip_rate * shared_places * float(res.total.sum()) / max(float(res.size.sum()), 1.0)
+    the area's residents in touch with the house (one per seed for a batch's cohorts)."""
+    return rp.tip_rate * shared_places * res.total.sum(axis=-1) / np.maximum(res.size.sum(axis=-1), 1.0)
 
 
 def _pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -389,6 +429,46 @@ def _pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------ the residents' week
+def residents_week(res: Residents, actors, pairs, outcomes: Outcomes, targets: np.ndarray,
+                   shared_places, nearness: np.ndarray, rp: ResidentParams, max_enthusiasts: int,
+                   u_group: np.ndarray, u_volunteer: np.ndarray):  # fmt: skip
+    """The residents' submodels of one week in ODD order — drift, reach, referrals, joint
+    offers, new volunteers — on one centre's cohorts (G,) or a batch's (S, G) (then
+    ``targets`` is (S, A, G), actor and pair arrays are the batch's, ``shared_places`` is
+    per actor). Updates ``res`` and the actors' enthusiasts in place; returns (completed
+    referrals per group, new resident enthusiasts per actor)."""
+    reach = offer_reach(actors, shared_places, nearness, rp)
+    voices = resident_voices(actors, targets)
+    left = residents_drift_away(res, rp, u_group[..., [_GROW["drift"], _GROW["drift_referred"],
+                                                       _GROW["drift_joint"]], :])  # fmt: skip
+    res.reached -= left[0]
+    res.referred -= left[1]
+    res.in_joint -= left[2]
+    res.reached += reach_residents(res, reach, targets, voices, rp, u_group[..., _GROW["reach"], :])
+    completed = complete_referrals(res, outcomes.referral, pairs, actors.targets, rp,
+                                   u_group[..., _GROW["referral"], :])  # fmt: skip
+    res.reached -= completed
+    res.referred += completed
+    res.in_joint += reach_jointly(res, outcomes, pairs, actors.targets, rp, u_group[..., _GROW["joint"], :])
+    joins = residents_volunteer(res, actors, targets, max_enthusiasts, rp, u_volunteer)
+    actors.enthusiasts += joins
+    return completed, joins
+
+
+def resident_measures(res: Residents, completed: np.ndarray, n_joined, n_links) -> dict[str, np.ndarray]:
+    """``RESIDENT_MEASURES`` of the week: one value each for a centre, one per seed for a
+    batch's (S, G) cohorts."""
+    total = res.total
+    return {
+        "residents_reached": total.sum(axis=-1),
+        **{name: total[..., g] for g, name in enumerate(_REACHED_NAMES)},
+        "referrals_completed": completed.sum(axis=-1),
+        "residents_in_joint": res.in_joint.sum(axis=-1),
+        "residents_volunteered": np.asarray(n_joined, dtype=np.float64),
+        "resident_links": np.asarray(n_links, dtype=np.float64),
+    }
+
+
 class AreaResidents:
     """The residents of one centre's area and their weekly submodels, in ODD order."""
 
@@ -434,27 +514,26 @@ class AreaResidents:
 
     def serve_residents(self, model: CentreModel, outcomes: Outcomes) -> None:
         """Reach, referrals, joint offers, drifting away and new resident volunteers."""
-        t, p, rp, res, u = model.actor_table, model.pairs, self.params, self.state, self.u_group
-        targets = self.targets_of(t)
-        nearness = np.ones(t.capacity)
-        for row, value in res.nearness.items():
-            nearness[row] = value
-        reach = offer_reach(t, model.shared_places, nearness, rp)
-        voices = resident_voices(t, targets)
-        drift_rows = [_GROW["drift"], _GROW["drift_referred"], _GROW["drift_joint"]]
-        left = residents_drift_away(res, rp, u[drift_rows])
-        res.reached -= left[0]
-        res.referred -= left[1]
-        res.in_joint -= left[2]
-        res.reached += reach_residents(res, reach, targets, voices, rp, u[_GROW["reach"]])
-        completed = complete_referrals(res, outcomes.referral, p, t.targets, rp, u[_GROW["referral"]])
-        res.reached -= completed
-        res.referred += completed
-        res.in_joint += reach_jointly(res, outcomes, p, t.targets, rp, u[_GROW["joint"]])
-        joins = residents_volunteer(res, t, targets, model.params.max_enthusiasts, rp,
-                                    self.rng.random(t.capacity))  # fmt: skip
-        t.enthusiasts += joins
+        t = model.actor_table
+        completed, joins = residents_week(self.state, t, model.pairs, outcomes, self.targets_of(t),
+                                          model.shared_places, self.nearness(t.capacity), self.params,
+                                          model.params.max_enthusiasts, self.u_group,
+                                          self.rng.random(t.capacity))  # fmt: skip
         self._measure(completed, joins, int(joins.sum()), getattr(self, "n_links", 0))
+        self.weigh_funders(model)
+
+    def nearness(self, n_rows: int) -> np.ndarray:
+        """(A,) how far each actor's staff work citizen-near (1 = as usual)."""
+        nearness = np.ones(n_rows)
+        for row, value in self.state.nearness.items():
+            nearness[row] = value
+        return nearness
+
+    def weigh_funders(self, model: CentreModel) -> None:
+        """Set up the funders half-way to the first renegotiation; renegotiate every
+        ``renegotiation_weeks``."""
+        t, rp, res = model.actor_table, self.params, self.state
+        targets = self.targets_of(t)
         if model.centre.funders > 1 and model.week == rp.renegotiation_weeks // 2:
             # What the first renegotiation compares with; each funder weighs its own groups.
             aimed = (targets[t.active] > 0).any(axis=0)
@@ -484,16 +563,8 @@ class AreaResidents:
             model._note(f"{raises} funder(s) raise their share at the renegotiation: more residents reached")
 
     def _measure(self, completed, joins, n_joined: int, n_links: int) -> None:
-        res = self.state
-        total = res.total
-        self.last = {
-            "residents_reached": float(total.sum()),
-            **dict(zip(_REACHED_NAMES, total.tolist(), strict=True)),
-            "referrals_completed": float(np.sum(completed)),
-            "residents_in_joint": float(res.in_joint.sum()),
-            "residents_volunteered": float(n_joined),
-            "resident_links": float(n_links),
-        }
+        measures = resident_measures(self.state, completed, n_joined, n_links)
+        self.last = {name: float(value) for name, value in measures.items()}
 
 
 # ------------------------------------------------------------------- events

@@ -1,0 +1,95 @@
+"""The batched engine (``model/batch.py``): every seed of a batch is the run of that seed
+alone, bit for bit — weekly table, actors, ties and the events noted — on every preset,
+with and without a coordinator stopping (events, leavers, handovers, funders)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.cli import compose_run
+from experiments.simulate import build_model
+from model import CentreModel
+from model.batch import SeedBatch, run_batch, seed_sums
+
+SCENARIOS = {
+    "baseline": ["scenario=baseline"],
+    "coordinator_stops": ["scenario=coordinator_stops", "drivers.coordinator=true"],
+}
+
+
+def _alone(run, seed: int, weeks: int) -> CentreModel:
+    model = build_model(run, seed)
+    for _ in range(weeks):
+        model.step()
+    return model
+
+
+def _assert_same_runs(run, seeds, weeks: int) -> SeedBatch:
+    batch = run_batch(lambda s: build_model(run, s), seeds, weeks)
+    table = batch.timeseries()
+    for seed, batched in zip(seeds, batch.models, strict=True):
+        alone = _alone(run, seed, weeks)
+        expected = alone.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        got = table[table["seed"] == seed].drop(columns=["seed", "step"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        for frame in ("ties_frame", "actors_frame"):
+            pd.testing.assert_frame_equal(pd.DataFrame(getattr(batched, frame)()),
+                                          pd.DataFrame(getattr(alone, frame)()), check_exact=True)  # fmt: skip
+        assert batched.interventions == alone.interventions
+        assert batched.stats == alone.stats
+    return batch
+
+
+@pytest.mark.parametrize("preset", ["housing_area", "association", "library", "health"])
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_each_seed_of_a_batch_is_that_seed_alone(preset, scenario):
+    # 110 weeks: past the coordinator stopping (52), association's funders (52, 104),
+    # volunteers leaving and their relations handed over.
+    run = compose_run([f"centre={preset}", *SCENARIOS[scenario], "replicates=1", "steps=110"])
+    _assert_same_runs(run, [0, 1, 2], 110)
+
+
+def test_a_batch_of_the_default_centre_over_five_years():
+    batch = run_batch(lambda s: CentreModel(rng=s), [3, 4], 260)
+    table = batch.timeseries()
+    for seed in (3, 4):
+        alone = CentreModel(rng=seed)
+        for _ in range(260):
+            alone.step()
+        expected = alone.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        got = table[table["seed"] == seed].drop(columns=["seed", "step"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert list(table["step"].iloc[:3]) == [0, 1, 2] and len(table) == 2 * 261
+
+
+def test_seeds_of_a_batch_differ_and_order_does_not_matter():
+    """A seed's run does not depend on which other seeds share its batch."""
+    one = run_batch(lambda s: CentreModel(rng=s), [5, 6], 40).timeseries()
+    other = run_batch(lambda s: CentreModel(rng=s), [6, 9, 5], 40).timeseries()
+    for seed in (5, 6):
+        a = one[one["seed"] == seed].reset_index(drop=True)
+        b = other[other["seed"] == seed].reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    trust = {seed: one.loc[one["seed"] == seed, "mean_trust"].to_numpy() for seed in (5, 6)}
+    assert not np.array_equal(trust[5], trust[6])
+
+
+def test_a_batch_refuses_models_of_different_configurations():
+    with pytest.raises(ValueError, match="same centre, drivers and parameters"):
+        SeedBatch([CentreModel(rng=0), CentreModel(rng=1, co_location=0.2)])
+    stepped = CentreModel(rng=0)
+    stepped.step()
+    with pytest.raises(ValueError, match="not been stepped"):
+        SeedBatch([stepped])
+
+
+def test_seed_sums_add_up_as_numpy_does():
+    rng = np.random.default_rng(0)
+    for per_seed in (1, 7, 130, 1000, 2500):
+        values = rng.random(3 * per_seed)
+        mask = rng.random(3 * per_seed) < 0.7
+        expected = [values[s * per_seed:(s + 1) * per_seed][mask[s * per_seed:(s + 1) * per_seed]].sum()
+                    for s in range(3)]  # fmt: skip
+        assert seed_sums(values, mask, per_seed).tolist() == expected
