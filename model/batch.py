@@ -63,7 +63,6 @@ from .residents import (
     target_matrix,
     tip_chance,
 )
-from .transitions import hours_allow
 from .volunteers import remember_successes, vary_volunteer_hours, volunteer_turnover
 from .week import Week
 
@@ -72,6 +71,14 @@ _ACTOR_ARRAYS = (*ACTOR_FIELDS, "presence", "affinity")
 #: Arrays a model computes each week that its events and outputs read (views in a batch).
 _WEEK_ARRAYS = ("budget", "binding_budget", "mandate", "hours_used")
 _MEASURE_INDEX = {name: i for i, name in enumerate(WEEKLY_MEASURES)}
+#: Centre-level state of each seed's model that the batch reads (and the numpy dtype).
+_SEED_STATE = {
+    "coordinator_active": bool, "coordinator_row": np.int64, "coordinator_hours": np.float64,
+    "forum_exists": bool, "forum_vitality": np.float64, "forum_convener_row": np.int64,
+    "shared_places": np.float64,
+}  # fmt: skip
+#: ``_PALETTE_MEASURES`` at the 32 bytes a palette can be (multiples of 8), as (32, measures).
+_PALETTE_MEASURES_32 = np.ascontiguousarray(_PALETTE_MEASURES[:, ::8].T)
 
 
 def _no_step() -> None:
@@ -109,6 +116,10 @@ class SeedBatch:
             m._default_schedule.stop()  # the batch keeps each model's week and runs its events
         self._records: list[np.ndarray] = [self._initial_record()]
         self._next_event = np.array([self._next_event_time(m) for m in self.models])
+        self.week = 0
+        self._read_seed_state()
+        self.role_hours = np.array([m.role_hours for m in self.models])
+        self.coverage = np.array([m.coverage for m in self.models])
         self._bind()
 
     # -------------------------------------------------------------- layout
@@ -139,6 +150,7 @@ class SeedBatch:
                 setattr(m.pairs, name, big[:, s, :])
             setattr(pairs, name, big.reshape(N_FORMS, S * P))
         offsets = np.arange(S, dtype=np.int64) * A
+        self._palette_offset = np.repeat(np.arange(S, dtype=np.int64) * 32, P)
         pairs.iu = (models[0].pairs.iu[None, :] + offsets[:, None]).reshape(-1)
         pairs.ju = (models[0].pairs.ju[None, :] + offsets[:, None]).reshape(-1)
         self.actors, self.pairs = actors, pairs
@@ -180,7 +192,6 @@ class SeedBatch:
         self.residents = Residents(**cohorts, nearness={})
         self.targets = target_matrix(actors.targets).reshape(S, A, N_GROUPS)
         self._views = [self._arrays_of(m) for m in models]
-        self._notes = [len(m.interventions) for m in models]
 
     @staticmethod
     def _arrays_of(m: CentreModel) -> tuple:
@@ -258,35 +269,51 @@ class SeedBatch:
 
     def advance_time(self) -> None:
         """Each seed's events of the coming week (scheduled half a week before it, as
-        :meth:`CentreModel.schedule_at_week` does), then its week number, as Mesa's step
-        would; a seed without events due only has its clock set."""
-        week = int(self.models[0].steps) + 1
+        :meth:`CentreModel.schedule_at_week` does), then the new week. A seed's clock
+        (Mesa's ``steps`` and ``time``) is set only before its own code runs
+        (:meth:`_clock`) and at the end: setting it every week is most of a week's cost."""
+        week = self.week + 1
         due = np.flatnonzero(self._next_event <= week - 0.5)
         for s in due:
-            m = self.models[s]
+            m = self._clock(s, week - 1)
             m._advance_time(week - 0.5)
             self._next_event[s] = self._next_event_time(m)
-        for m in self.models:
-            m.time, m.steps = float(week), week
         self.week = week
-        self._after_own_code()
+        if len(due):
+            self._after_own_code(due)
+
+    def _clock(self, s: int, week: int | None = None) -> CentreModel:
+        """Seed ``s``'s model with its clock at ``week`` (default: this week)."""
+        m, week = self.models[s], self.week if week is None else week
+        if m.steps != week:
+            m.time, m.steps = float(week), week
+        return m
+
+    def _read_seed_state(self, seeds=None) -> None:
+        """The centre-level state the batch reads, per seed, from each model (after a
+        seed's own code may have changed it: an event, a leaver, a renegotiation)."""
+        models = self.models if seeds is None else [self.models[s] for s in seeds]
+        index = slice(None) if seeds is None else np.asarray(seeds)
+        for name, dtype in _SEED_STATE.items():
+            values = np.array([getattr(m, name) for m in models], dtype=dtype)
+            if seeds is None:
+                setattr(self, name, values)
+            else:
+                getattr(self, name)[index] = values
 
     @staticmethod
     def _next_event_time(m: CentreModel) -> float:
         upcoming = m._event_list.peek_ahead(1) if not m._event_list.is_empty() else []
         return float(upcoming[0].time) if upcoming else np.inf
 
-    def _after_own_code(self) -> None:
-        """Sync the seeds whose own code noted something (events, leavers, renegotiations)."""
-        touched = [s for s, m in enumerate(self.models) if len(m.interventions) != self._notes[s]]
-        if touched:
-            self._sync(touched)
-            self._notes = [len(m.interventions) for m in self.models]
-            for s in touched:
+    def _after_own_code(self, seeds) -> None:
+        """After seeds' own code ran: arrays back into the batch, their state re-read."""
+        seeds = sorted(set(int(s) for s in seeds))
+        if seeds:
+            self._sync(seeds)
+            self._read_seed_state(seeds)
+            for s in seeds:
                 self._next_event[s] = self._next_event_time(self.models[s])
-
-    def _per_seed(self, name: str, dtype=np.float64) -> np.ndarray:
-        return np.array([getattr(m, name) for m in self.models], dtype=dtype)
 
     def _rows(self, rows: np.ndarray) -> np.ndarray:
         """Batch rows of each seed's model-level row numbers."""
@@ -300,10 +327,12 @@ class SeedBatch:
         t.expired |= ends
         if not ends.any():
             return
-        for s, m in enumerate(self.models):
-            if m.coordinator_active and m.coordinator_row >= 0 and ends[s * self.A + m.coordinator_row]:
-                m._end_coordination("the coordinator's project money ends")
-        self._notes = [len(m.interventions) for m in self.models]
+        holder = self.coordinator_row
+        ending = self.coordinator_active & (holder >= 0) & ends[self._rows(np.maximum(holder, 0))]
+        for s in np.flatnonzero(ending):
+            self._clock(s)._end_coordination("the coordinator's project money ends")
+        if ending.any():
+            self._read_seed_state(np.flatnonzero(ending))
 
     def vary_volunteer_hours(self) -> None:
         t = self.actors
@@ -319,14 +348,13 @@ class SeedBatch:
         """As :meth:`CentreModel.allocate_hours`: per-seed role hours, coverage and forum."""
         t, prm, S, A = self.actors, self.params, self.n_seeds, self.A
         budget, binding = allocate_collaboration_hours(t, prm)
-        self.coordinator_active = self._per_seed("coordinator_active", bool)
-        holder = self._per_seed("coordinator_row", np.int64)
+        holder = self.coordinator_row
         role = np.zeros(S)
         holds = self.coordinator_active & (holder >= 0)
         rows = self._rows(np.maximum(holder, 0))
         holds &= t.active[rows]
         if holds.any():
-            wanted = self._per_seed("coordinator_hours")
+            wanted = self.coordinator_hours
             role[holds] = np.maximum(0.0, np.minimum(wanted[holds], binding[rows[holds]]))
             binding[rows[holds]] -= role[holds]
             budget[rows[holds]] -= role[holds]
@@ -335,8 +363,6 @@ class SeedBatch:
         reached = np.minimum(1.0, role / need) if prm.upkeep_hours_per_actor > 0 else 1.0
         coverage = np.where(self.coordinator_active, reached, 0.0)
         self.role_hours, self.coverage = role, coverage
-        self.forum_vitality = self._per_seed("forum_vitality")
-        self.forum_exists = self._per_seed("forum_exists", bool)
         meets = self.forum_meets()
         if meets.any():
             vitality = np.repeat(self.forum_vitality, A)
@@ -348,8 +374,6 @@ class SeedBatch:
         self.week_arrays["budget"][:] = budget
         self.week_arrays["binding_budget"][:] = binding
         self.week_arrays["mandate"][:] = deep_form_mandate(t.leadership, t.expired, prm)
-        for s, m in enumerate(self.models):
-            m.role_hours, m.coverage = float(role[s]), float(coverage[s])
 
     def forum_meets(self) -> np.ndarray:
         """Per seed: as :attr:`CentreModel.forum_meets`."""
@@ -367,7 +391,7 @@ class SeedBatch:
         t_active = t.active
         self.present = t_active[p.iu] & t_active[p.ju]
         level = self.system_level()
-        self.shared_places = shared_places = self._per_seed("shared_places")
+        shared_places = self.shared_places
         new = t_active & (t.arrived > 0) & (self.week - t.arrived < prm.newcomer_weeks)
         week = Week(
             present=self.present, budget=self.week_arrays["budget"],
@@ -380,7 +404,7 @@ class SeedBatch:
         sought = k.seek_contacts(p, week, prm, self._pair_draw("sought"))
         meets = self.forum_meets()
         if meets.any() and self.week % self.centre.forum_interval_weeks == 0:
-            convener = self._per_seed("forum_convener_row", np.int64)
+            convener = self.forum_convener_row
             convener_here = (convener >= 0) & t_active[self._rows(np.maximum(convener, 0))]
             convened = self.coordinator_active | (self.forum_exists & convener_here)
             vitality = np.where(meets, np.where(convened, 1.0, self.forum_vitality * prm.forum_thinning),
@@ -444,13 +468,10 @@ class SeedBatch:
         k, p, t, week, prm = self.kernels, self.pairs, self.actors, self.this_week, self.params
         n_rows = t.capacity
         used, used_binding = k.hours_in_use(p.held, week.cost, p.iu, p.ju, n_rows)
-        enter = k.eligible_forms(p, week, prm, stay=False)
-        stay = k.eligible_forms(p, week, prm, stay=True)
-        chance = k.uptake_chance(p, t, week, prm)
-        hours_ok = hours_allow(p, week, week.budget - used, week.binding_budget - used_binding)
         u = np.ascontiguousarray(self.u_pair[:, _ROW["form_0"]: _ROW["form_0"] + N_FORMS, :]
                                  .transpose(1, 0, 2)).reshape(N_FORMS, -1)  # fmt: skip
-        p.held[:] = k.update_palette(p, enter, stay, chance, hours_ok, week, prm, u)
+        spare, spare_binding = week.budget - used, week.binding_budget - used_binding
+        p.held[:] = k.take_up_and_drop(p, t, week, prm, spare, spare_binding, u)
 
     def enforce_hour_budgets(self) -> None:
         k, p, week = self.kernels, self.pairs, self.this_week
@@ -501,8 +522,10 @@ class SeedBatch:
         t.enthusiasts[:] = volunteer_turnover(t, saturation, prm, leave, join)
         dissolved = np.flatnonzero(t.active & (t.kind == ActorKind.VOLUNTEER) & (t.enthusiasts <= 0))
         for row in dissolved:
-            m = self.models[row // A]
+            m = self._clock(row // A)
             m._actor_leaves(int(row % A), "its last volunteers stopped", week=self.week + 1)
+        if len(dissolved):
+            self._after_own_code(dissolved // A)
 
     def serve_residents(self, outcomes: Outcomes) -> None:
         """Every seed's residents at once (``residents_week`` on (S, G) cohorts); the
@@ -521,9 +544,10 @@ class SeedBatch:
         rp = prm.residents
         if self.centre.funders > 1 and (self.week == rp.renegotiation_weeks // 2
                                         or self.week % rp.renegotiation_weeks == 0):  # fmt: skip
-            for m in self.models:
-                m.residents.weigh_funders(m)
-        self._after_own_code()
+            before = [len(m.interventions) for m in self.models]
+            for s, m in enumerate(self.models):
+                m.residents.weigh_funders(self._clock(s))
+            self._after_own_code([s for s, m in enumerate(self.models) if len(m.interventions) != before[s]])
 
     def advance_clocks(self, outcomes: Outcomes) -> None:
         p = self.pairs
@@ -537,8 +561,9 @@ class SeedBatch:
         p, t, S, A, P = self.pairs, self.actors, self.n_seeds, self.A, self.P
         self.present = present = t.active[p.iu] & t.active[p.ju]
         record = np.empty((S, len(WEEKLY_MEASURES)))
-        palette = np.packbits(p.held[1:], axis=0)[0].astype(np.int64) + np.repeat(np.arange(S) * 256, P)
-        counts = np.bincount(palette[present], minlength=256 * S).reshape(S, 256) @ _PALETTE_MEASURES.T
+        # A palette's byte (forms 1-5 as its top bits) is a multiple of 8: 32 palettes a seed.
+        palette = (np.packbits(p.held[1:], axis=0)[0] >> 3) + self._palette_offset
+        counts = np.bincount(palette[present], minlength=32 * S).reshape(S, 32) @ _PALETTE_MEASURES_32
         record[:, [_MEASURE_INDEX[n] for n in _TIE_MEASURES]] = counts
         n_present = present.reshape(S, P).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -546,12 +571,9 @@ class SeedBatch:
                 n_present > 0, seed_sums(p.trust, present, P) / n_present, np.nan)
             record[:, _MEASURE_INDEX["mean_familiarity"]] = np.where(
                 n_present > 0, seed_sums(p.familiarity, present, P) / n_present, np.nan)
-        record[:, _MEASURE_INDEX["coordinator_active"]] = self._per_seed("coordinator_active", bool)
+        record[:, _MEASURE_INDEX["coordinator_active"]] = self.coordinator_active
         record[:, _MEASURE_INDEX["coordinator_hours"]] = self.role_hours
         record[:, _MEASURE_INDEX["coordinator_coverage"]] = self.coverage
-        self.coordinator_active = self._per_seed("coordinator_active", bool)
-        self.forum_exists = self._per_seed("forum_exists", bool)
-        self.forum_vitality = self._per_seed("forum_vitality")
         meets = self.forum_meets()
         record[:, _MEASURE_INDEX["forum_active"]] = meets
         record[:, _MEASURE_INDEX["forum_vitality"]] = np.where(meets, self.forum_vitality, 0.0)
@@ -602,6 +624,8 @@ class SeedBatch:
         last = self._records[-1]
         kinds = {name: type(value) for name, value in self.models[0].stats.items()}
         for s, m in enumerate(self.models):
+            self._clock(s)
+            m.role_hours, m.coverage = float(self.role_hours[s]), float(self.coverage[s])
             m.stats = {name: kinds[name](last[s, j]) for j, name in enumerate(WEEKLY_MEASURES)}
             m.residents.last = {name: m.stats[name] for name in m.residents.last}
 

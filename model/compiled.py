@@ -118,18 +118,26 @@ def _eligible_forms(iu, ju, fam, trust, understanding, shared_targets, complemen
             continue
         mandate_ok = mandate[iu[k]] * mandate[ju[k]] >= mandate_needed
         for g in range(1, n_forms):
-            base = (fam[k] >= threshold[0, g] and trust[k] >= threshold[1, g]
-                    and understanding[k] >= threshold[2, g])  # fmt: skip
-            if g == _AL:
-                base = base and shared_targets[k] > 0
-            elif g == _RE:
-                base = base and complementary[k]
-            elif g == _JA:
-                base = base and shared_targets[k] > 0 and mandate_ok
-            elif g == _CC:
-                base = base and successes[k] >= successes_needed and mandate_ok
-            out[g, k] = base
+            out[g, k] = _is_eligible(g, k, fam, trust, understanding, shared_targets, complementary,
+                                     successes, threshold, mandate_ok, successes_needed)  # fmt: skip
     return out
+
+
+@njit(cache=True)
+def _is_eligible(g, k, fam, trust, understanding, shared_targets, complementary, successes, threshold,
+                 mandate_ok, successes_needed):  # fmt: skip
+    """Whether pair ``k``'s conditions allow form ``g`` (present pairs only)."""
+    base = (fam[k] >= threshold[0, g] and trust[k] >= threshold[1, g]
+            and understanding[k] >= threshold[2, g])  # fmt: skip
+    if g == _AL:
+        base = base and shared_targets[k] > 0
+    elif g == _RE:
+        base = base and complementary[k]
+    elif g == _JA:
+        base = base and shared_targets[k] > 0 and mandate_ok
+    elif g == _CC:
+        base = base and successes[k] >= successes_needed and mandate_ok
+    return base
 
 
 def uptake_chance(pairs, actors, week, params):
@@ -153,27 +161,37 @@ def _uptake_chance(iu, ju, interdependence, overlap, mandate, affinity, risk_wil
         m = mandate[i] * mandate[j]
         risk = 0.5 + 0.5 * (risk_willingness[i] + risk_willingness[j])
         for g in range(1, n_forms):
-            c = upgrade_rate[g] * np.sqrt(affinity[i, g] * affinity[j, g])
-            if g == 1:
-                c = c * 1.0
-            elif g <= 3:
-                c = c * np.sqrt(m)
-            elif g == 4:
-                c = c * m
-            else:
-                c = c * (m * m)
-            if g >= _AL:
-                c = c * (0.5 + interdependence[k])
-            if g == _AL:
-                c = c * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0)) * overview[k // per_seed]
-            if g == _JA or g == _CC:
-                c = c * risk
-            if g == _CC:
-                both = 0.5 + 0.5 * (experience[i] + experience[j])
-                social = kind[i] == _HOUSING_SOCIAL or kind[j] == _HOUSING_SOCIAL
-                c = c * both * (housing_social_bonus if social else 1.0)
-            chance[g, k] = c
+            chance[g, k] = _chance(g, k, i, j, m, risk, interdependence, overlap, affinity, experience, kind,
+                                   upgrade_rate, same_hours_weight, overview[k // per_seed],
+                                   housing_social_bonus)  # fmt: skip
     return chance
+
+
+@njit(cache=True)
+def _chance(g, k, i, j, m, risk, interdependence, overlap, affinity, experience, kind, upgrade_rate,
+            same_hours_weight, overview, housing_social_bonus):  # fmt: skip
+    """Pair ``k``'s weekly chance to take form ``g`` up (``m``: the two mandates' product,
+    ``risk``: their shared risk willingness)."""
+    c = upgrade_rate[g] * np.sqrt(affinity[i, g] * affinity[j, g])
+    if g == 1:
+        c = c * 1.0
+    elif g <= 3:
+        c = c * np.sqrt(m)
+    elif g == 4:
+        c = c * m
+    else:
+        c = c * (m * m)
+    if g >= _AL:
+        c = c * (0.5 + interdependence[k])
+    if g == _AL:
+        c = c * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0)) * overview
+    if g == _JA or g == _CC:
+        c = c * risk
+    if g == _CC:
+        both = 0.5 + 0.5 * (experience[i] + experience[j])
+        social = kind[i] == _HOUSING_SOCIAL or kind[j] == _HOUSING_SOCIAL
+        c = c * both * (housing_social_bonus if social else 1.0)
+    return c
 
 
 def update_palette(pairs, enter, stay, chance, hours_ok, week, params, u):
@@ -193,6 +211,66 @@ def _update_palette(held, enter, stay, chance, hours_ok, present, u, downgrade_r
                 out[g, k] = not ((not stay[g, k]) and u[g, k] < downgrade_rate)
             else:
                 out[g, k] = enter[g, k] and hours_ok[g, k] and u[g, k] < chance[g, k]
+    return out
+
+
+def take_up_and_drop(pairs, actors, week, params, spare, spare_binding, u):
+    """The new (6, P) ``held`` of :meth:`model.CentreModel.update_forms` in one pass:
+    :func:`eligible_forms` (to enter and to stay), :func:`model.transitions.hours_allow`,
+    :func:`uptake_chance` and :func:`update_palette`, with each form's chance computed only
+    where the pair could take it up (most pairs, most weeks, cannot), so a week touches
+    each pair once (issue 11, item 3). Used by the batched engine; the same numbers as
+    the separate kernels (``tests/test_batch.py``)."""
+    p, a = pairs, actors
+    forms = np.array([params.familiarity_to_enter, params.trust_to_enter, params.understanding_to_enter],
+                     dtype=np.float64)  # fmt: skip
+    enter, stay = 1.0 * forms, params.stay_factor * forms
+    overview = params.no_overview_factor + (1.0 - params.no_overview_factor) * np.asarray(week.overview)
+    overview, per_seed = per_seed_values(overview, len(p.iu))
+    return _take_up_and_drop(p.iu, p.ju, p.held, p.familiarity, p.trust, p.understanding, p.shared_targets,
+                             p.complementary, p.successes, p.interdependence, p.overlap, week.present,
+                             week.mandate, week.cost, spare, spare_binding, a.affinity, a.risk_willingness,
+                             a.cocreation_experience, a.kind, enter, stay, 1.0 * params.mandate_to_enter_deep,
+                             params.stay_factor * params.mandate_to_enter_deep,
+                             int(params.successes_for_cocreation),
+                             np.asarray(params.upgrade_rate, dtype=np.float64),
+                             float(params.same_hours_weight), overview, per_seed,
+                             1.0 + params.housing_social_cocreation_bonus, float(params.downgrade_rate),
+                             u)  # fmt: skip
+
+
+@njit(cache=True)
+def _take_up_and_drop(iu, ju, held, fam, trust, understanding, shared_targets, complementary, successes,
+                      interdependence, overlap, present, mandate, cost, spare, spare_binding, affinity,
+                      risk_willingness, experience, kind, enter, stay, mandate_to_enter, mandate_to_stay,
+                      successes_needed, upgrade_rate, same_hours_weight, overview, per_seed,
+                      housing_social_bonus, downgrade_rate, u):  # fmt: skip
+    out = held.copy()  # row 0 (no form) is left as it is
+    for k in range(held.shape[1]):
+        if not present[k]:
+            for g in range(1, held.shape[0]):
+                out[g, k] = False
+            continue
+        i, j = iu[k], ju[k]
+        m = mandate[i] * mandate[j]
+        for g in range(1, held.shape[0]):
+            if held[g, k]:
+                if u[g, k] < downgrade_rate:
+                    still = m >= mandate_to_stay
+                    out[g, k] = _is_eligible(g, k, fam, trust, understanding, shared_targets, complementary,
+                                             successes, stay, still, successes_needed)  # fmt: skip
+                continue
+            take = _is_eligible(g, k, fam, trust, understanding, shared_targets, complementary, successes,
+                                enter, m >= mandate_to_enter, successes_needed)  # fmt: skip
+            if take and (g == _JA or g == _CC):
+                c = cost[g, k]
+                take = c <= spare[i] and c <= spare[j] and c <= spare_binding[i] and c <= spare_binding[j]
+            if take:
+                risk = 0.5 + 0.5 * (risk_willingness[i] + risk_willingness[j])
+                take = u[g, k] < _chance(g, k, i, j, m, risk, interdependence, overlap, affinity, experience,
+                                         kind, upgrade_rate, same_hours_weight, overview[k // per_seed],
+                                         housing_social_bonus)  # fmt: skip
+            out[g, k] = take
     return out
 
 
@@ -301,6 +379,8 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
                 bucket[fill[row]] = item
                 fill[row] += 1
         for r in range(n_rows):
+            if not seed_over[r // rows_per_seed]:
+                continue  # nothing of a seed that fits is dropped, so its order is not needed
             if start[r + 1] - start[r] > _FEW:
                 _sort_by_value(bucket[start[r]: start[r + 1]], priority, ks)
                 continue

@@ -92,9 +92,10 @@ def continue_handover(pairs, actors, book: Handovers, spare: np.ndarray, params:
     spent = np.zeros(len(book))
     cum = np.cumsum(cost[order])
     takers_sorted = book.taker[order]
-    start = np.flatnonzero(np.r_[True, takers_sorted[1:] != takers_sorted[:-1]])
-    before = np.r_[0.0, cum][start]
-    spent[order] = cum - np.repeat(before, np.diff(np.r_[start, len(order)]))
+    # np.concatenate rather than np.r_ (same arrays; np.r_ costs ~15 µs a call).
+    start = np.flatnonzero(np.concatenate([[True], takers_sorted[1:] != takers_sorted[:-1]]))
+    before = np.concatenate([[0.0], cum])[start]
+    spent[order] = cum - np.repeat(before, np.diff(np.concatenate([start, [len(order)]])))
     works = alive & (spent <= spare[book.taker] + 1e-9)
     k = condensed_index(book.taker[works], book.partner[works], p.capacity)
     step = 1.0 / book.weeks_left[works]

@@ -35,8 +35,8 @@ def _assert_same_runs(run, seeds, weeks: int) -> SeedBatch:
         got = table[table["seed"] == seed].drop(columns=["seed", "step"]).reset_index(drop=True)
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
         for frame in ("ties_frame", "actors_frame"):
-            pd.testing.assert_frame_equal(pd.DataFrame(getattr(batched, frame)()),
-                                          pd.DataFrame(getattr(alone, frame)()), check_exact=True)  # fmt: skip
+            got_frame, expected_frame = (pd.DataFrame(getattr(m, frame)()) for m in (batched, alone))
+            pd.testing.assert_frame_equal(got_frame, expected_frame, check_exact=True)
         assert batched.interventions == alone.interventions
         assert batched.stats == alone.stats
     return batch
