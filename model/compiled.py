@@ -118,26 +118,18 @@ def _eligible_forms(iu, ju, fam, trust, understanding, shared_targets, complemen
             continue
         mandate_ok = mandate[iu[k]] * mandate[ju[k]] >= mandate_needed
         for g in range(1, n_forms):
-            out[g, k] = _is_eligible(g, k, fam, trust, understanding, shared_targets, complementary,
-                                     successes, threshold, mandate_ok, successes_needed)  # fmt: skip
+            base = (fam[k] >= threshold[0, g] and trust[k] >= threshold[1, g]
+                    and understanding[k] >= threshold[2, g])  # fmt: skip
+            if g == _AL:
+                base = base and shared_targets[k] > 0
+            elif g == _RE:
+                base = base and complementary[k]
+            elif g == _JA:
+                base = base and shared_targets[k] > 0 and mandate_ok
+            elif g == _CC:
+                base = base and successes[k] >= successes_needed and mandate_ok
+            out[g, k] = base
     return out
-
-
-@njit(cache=True)
-def _is_eligible(g, k, fam, trust, understanding, shared_targets, complementary, successes, threshold,
-                 mandate_ok, successes_needed):  # fmt: skip
-    """Whether pair ``k``'s conditions allow form ``g`` (present pairs only)."""
-    base = (fam[k] >= threshold[0, g] and trust[k] >= threshold[1, g]
-            and understanding[k] >= threshold[2, g])  # fmt: skip
-    if g == _AL:
-        base = base and shared_targets[k] > 0
-    elif g == _RE:
-        base = base and complementary[k]
-    elif g == _JA:
-        base = base and shared_targets[k] > 0 and mandate_ok
-    elif g == _CC:
-        base = base and successes[k] >= successes_needed and mandate_ok
-    return base
 
 
 def uptake_chance(pairs, actors, week, params):
@@ -161,37 +153,27 @@ def _uptake_chance(iu, ju, interdependence, overlap, mandate, affinity, risk_wil
         m = mandate[i] * mandate[j]
         risk = 0.5 + 0.5 * (risk_willingness[i] + risk_willingness[j])
         for g in range(1, n_forms):
-            chance[g, k] = _chance(g, k, i, j, m, risk, interdependence, overlap, affinity, experience, kind,
-                                   upgrade_rate, same_hours_weight, overview[k // per_seed],
-                                   housing_social_bonus)  # fmt: skip
+            c = upgrade_rate[g] * np.sqrt(affinity[i, g] * affinity[j, g])
+            if g == 1:
+                c = c * 1.0
+            elif g <= 3:
+                c = c * np.sqrt(m)
+            elif g == 4:
+                c = c * m
+            else:
+                c = c * (m * m)
+            if g >= _AL:
+                c = c * (0.5 + interdependence[k])
+            if g == _AL:
+                c = c * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0)) * overview[k // per_seed]
+            if g == _JA or g == _CC:
+                c = c * risk
+            if g == _CC:
+                both = 0.5 + 0.5 * (experience[i] + experience[j])
+                social = kind[i] == _HOUSING_SOCIAL or kind[j] == _HOUSING_SOCIAL
+                c = c * both * (housing_social_bonus if social else 1.0)
+            chance[g, k] = c
     return chance
-
-
-@njit(cache=True)
-def _chance(g, k, i, j, m, risk, interdependence, overlap, affinity, experience, kind, upgrade_rate,
-            same_hours_weight, overview, housing_social_bonus):  # fmt: skip
-    """Pair ``k``'s weekly chance to take form ``g`` up (``m``: the two mandates' product,
-    ``risk``: their shared risk willingness)."""
-    c = upgrade_rate[g] * np.sqrt(affinity[i, g] * affinity[j, g])
-    if g == 1:
-        c = c * 1.0
-    elif g <= 3:
-        c = c * np.sqrt(m)
-    elif g == 4:
-        c = c * m
-    else:
-        c = c * (m * m)
-    if g >= _AL:
-        c = c * (0.5 + interdependence[k])
-    if g == _AL:
-        c = c * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0)) * overview
-    if g == _JA or g == _CC:
-        c = c * risk
-    if g == _CC:
-        both = 0.5 + 0.5 * (experience[i] + experience[j])
-        social = kind[i] == _HOUSING_SOCIAL or kind[j] == _HOUSING_SOCIAL
-        c = c * both * (housing_social_bonus if social else 1.0)
-    return c
 
 
 def update_palette(pairs, enter, stay, chance, hours_ok, week, params, u):
@@ -230,7 +212,8 @@ def take_up_and_drop(pairs, actors, week, params, spare, spare_binding, u):
     return _take_up_and_drop(p.iu, p.ju, p.held, p.familiarity, p.trust, p.understanding, p.shared_targets,
                              p.complementary, p.successes, p.interdependence, p.overlap, week.present,
                              week.mandate, week.cost, spare, spare_binding, a.affinity, a.risk_willingness,
-                             a.cocreation_experience, a.kind, enter, stay, 1.0 * params.mandate_to_enter_deep,
+                             a.cocreation_experience, a.kind, np.stack([enter, stay]),
+                             1.0 * params.mandate_to_enter_deep,
                              params.stay_factor * params.mandate_to_enter_deep,
                              int(params.successes_for_cocreation),
                              np.asarray(params.upgrade_rate, dtype=np.float64),
@@ -242,9 +225,12 @@ def take_up_and_drop(pairs, actors, week, params, spare, spare_binding, u):
 @njit(cache=True)
 def _take_up_and_drop(iu, ju, held, fam, trust, understanding, shared_targets, complementary, successes,
                       interdependence, overlap, present, mandate, cost, spare, spare_binding, affinity,
-                      risk_willingness, experience, kind, enter, stay, mandate_to_enter, mandate_to_stay,
+                      risk_willingness, experience, kind, bounds, mandate_to_enter, mandate_to_stay,
                       successes_needed, upgrade_rate, same_hours_weight, overview, per_seed,
                       housing_social_bonus, downgrade_rate, u):  # fmt: skip
+    # The conditions of _eligible_forms and the chance of _uptake_chance, written out
+    # here (a call per pair and form, or an inlined helper taking arrays, costs several
+    # times the work: measured in docs/performance.md).
     out = held.copy()  # row 0 (no form) is left as it is
     for k in range(held.shape[1]):
         if not present[k]:
@@ -253,24 +239,51 @@ def _take_up_and_drop(iu, ju, held, fam, trust, understanding, shared_targets, c
             continue
         i, j = iu[k], ju[k]
         m = mandate[i] * mandate[j]
+        f, t, s, shared = fam[k], trust[k], understanding[k], shared_targets[k] > 0
         for g in range(1, held.shape[0]):
-            if held[g, k]:
-                if u[g, k] < downgrade_rate:
-                    still = m >= mandate_to_stay
-                    out[g, k] = _is_eligible(g, k, fam, trust, understanding, shared_targets, complementary,
-                                             successes, stay, still, successes_needed)  # fmt: skip
+            keeping = held[g, k]
+            if keeping and not u[g, k] < downgrade_rate:
+                continue  # a held form is dropped only on a draw below the downgrade rate
+            b = 1 if keeping else 0  # thresholds to stay, or to enter
+            ok = f >= bounds[b, 0, g] and t >= bounds[b, 1, g] and s >= bounds[b, 2, g]
+            mandate_ok = m >= (mandate_to_stay if keeping else mandate_to_enter)
+            if g == _AL:
+                ok = ok and shared
+            elif g == _RE:
+                ok = ok and complementary[k]
+            elif g == _JA:
+                ok = ok and shared and mandate_ok
+            elif g == _CC:
+                ok = ok and successes[k] >= successes_needed and mandate_ok
+            if keeping:
+                out[g, k] = ok
                 continue
-            take = _is_eligible(g, k, fam, trust, understanding, shared_targets, complementary, successes,
-                                enter, m >= mandate_to_enter, successes_needed)  # fmt: skip
-            if take and (g == _JA or g == _CC):
+            if ok and (g == _JA or g == _CC):
                 c = cost[g, k]
-                take = c <= spare[i] and c <= spare[j] and c <= spare_binding[i] and c <= spare_binding[j]
-            if take:
-                risk = 0.5 + 0.5 * (risk_willingness[i] + risk_willingness[j])
-                take = u[g, k] < _chance(g, k, i, j, m, risk, interdependence, overlap, affinity, experience,
-                                         kind, upgrade_rate, same_hours_weight, overview[k // per_seed],
-                                         housing_social_bonus)  # fmt: skip
-            out[g, k] = take
+                ok = c <= spare[i] and c <= spare[j] and c <= spare_binding[i] and c <= spare_binding[j]
+            if ok:
+                chance = upgrade_rate[g] * np.sqrt(affinity[i, g] * affinity[j, g])
+                if g == 1:
+                    chance = chance * 1.0
+                elif g <= 3:
+                    chance = chance * np.sqrt(m)
+                elif g == 4:
+                    chance = chance * m
+                else:
+                    chance = chance * (m * m)
+                if g >= _AL:
+                    chance = chance * (0.5 + interdependence[k])
+                if g == _AL:
+                    chance = (chance * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0))
+                              * overview[k // per_seed])  # fmt: skip
+                if g == _JA or g == _CC:
+                    chance = chance * (0.5 + 0.5 * (risk_willingness[i] + risk_willingness[j]))
+                if g == _CC:
+                    both = 0.5 + 0.5 * (experience[i] + experience[j])
+                    social = kind[i] == _HOUSING_SOCIAL or kind[j] == _HOUSING_SOCIAL
+                    chance = chance * both * (housing_social_bonus if social else 1.0)
+                ok = u[g, k] < chance
+            out[g, k] = ok
     return out
 
 
