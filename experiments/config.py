@@ -22,6 +22,9 @@ from model.validation import check_choice
 
 from .guards import INT64_MAX, MAX_ACTORS, MAX_REPLICATES, MAX_STEPS, check_folder_name, check_numbers
 
+#: How a job's seeds run: together as one batch, or one at a time on a model engine.
+RUN_ENGINES = ("batched", *ENGINES)
+
 #: The four drivers as a run config (``drivers.<name>``), built from ``model.drivers.DRIVERS``
 #: so the table there is their only declaration; ``null`` takes the centre preset's value.
 DriversConfig = make_dataclass(
@@ -85,8 +88,10 @@ class RunConfig:
         seed: first seed; the job runs seeds ``seed … seed + replicates - 1``.
         replicates: number of replicate seeds batched inside this job.
         steps: weeks to simulate.
-        engine: ``vectorised`` (default), ``reference`` (per-pair loops, slow) or
-            ``compiled`` (numba loops, identical results).
+        engine: ``batched`` (default: the job's seeds run together as one batch,
+            ``model/batch.py``), ``vectorised`` (one seed after another), ``compiled``
+            (the same with numba loops) or ``reference`` (per-pair loops, slow); every
+            engine gives identical results.
         network_weeks: weeks at which to also export the network (mapping) files.
         roster: path of a planner's roster file; when set it replaces ``centre`` (the
             command line sets it from ``centre=path/to/roster.yaml``).
@@ -101,7 +106,7 @@ class RunConfig:
     seed: int = 0
     replicates: int = 1
     steps: int = 260
-    engine: str = "vectorised"
+    engine: str = "batched"
     network_weeks: list[int] = field(default_factory=list)
     roster: str | None = None
     posterior: PosteriorConfig = field(default_factory=PosteriorConfig)
@@ -153,7 +158,7 @@ def validate(run: RunConfig) -> None:
     if per_job is not None and not 1 <= per_job <= MAX_REPLICATES:
         raise InputError("sweep.seeds_per_job", per_job, f"a whole number >= 1 and <= "
                          f"{MAX_REPLICATES}, or null for one job per config")  # fmt: skip
-    check_choice("engine", run.engine, ENGINES)
+    check_choice("engine", run.engine, RUN_ENGINES)
     for prefix, part in (("centre.", run.centre), ("params.", run.params)):
         try:
             part.validate()

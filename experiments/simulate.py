@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from model import WEEKLY_MEASURES, CentreModel, Form
+from model.batch import SeedBatch
 from model.drivers import DRIVER_NAMES
 from model.forms import FORMS
 
@@ -26,16 +27,56 @@ class RunResult:
     parameters: pd.DataFrame | None = None
 
 
+#: Most pairs (seeds × pairs of a seed) one batch holds: ~20 arrays of them, ~1.5 GB.
+MAX_BATCH_PAIRS = 8_000_000
+
+
 def build_model(run: RunConfig, seed: int) -> CentreModel:
-    """The model for one seed of a run config."""
+    """The model for one seed of a run config (a batched run's seeds are built as
+    vectorised models; the batch steps them, with identical results)."""
     return CentreModel(
         centre=run.centre,
         **{name: getattr(run.drivers, name) for name in DRIVER_NAMES},
         params=run.params,
         events=run.scenario.events,
-        engine=run.engine,
+        engine="vectorised" if run.engine == "batched" else run.engine,
         rng=seed,
     )
+
+
+def simulate_batch(run: RunConfig, seeds: list[int]):
+    """Simulate ``seeds`` of one configuration as one batch (``model/batch.py``);
+    returns per-seed (timeseries, actors, ties, networks) as :func:`simulate_seed` does."""
+    wanted = set(run.network_weeks)
+    networks: dict[int, list[pd.DataFrame]] = {}
+
+    def snapshot(batch: SeedBatch) -> None:
+        if batch.week in wanted:
+            networks[batch.week] = [_network(m, seed) for m, seed in zip(batch.at_week(), seeds, strict=True)]
+
+    models = [build_model(run, seed) for seed in seeds]
+    batch = SeedBatch(models)
+    snapshot(batch)
+    batch.run(run.steps, on_week=snapshot)
+    batch.finish()
+    table = batch.timeseries(seeds)
+    parts = []
+    for i, (seed, model) in enumerate(zip(seeds, models, strict=True)):
+        actors = pd.DataFrame(model.actors_frame())
+        actors.insert(0, "seed", seed)
+        ties = pd.DataFrame(model.ties_frame())
+        ties.insert(0, "seed", seed)
+        weeks = {week: frames[i] for week, frames in networks.items()}
+        parts.append((table[table["seed"] == seed], actors, ties, weeks))
+    return parts
+
+
+def batch_size(run: RunConfig) -> int:
+    """Seeds per batch: all of a job's, unless their pairs would not fit in memory."""
+    actors = sum(g.count for g in run.centre.actor_groups)
+    actors += sum(e.group.count for e in run.scenario.events if e.group)
+    pairs = max(actors * (actors - 1) // 2, 1)
+    return max(1, MAX_BATCH_PAIRS // pairs)
 
 
 def simulate_seed(run: RunConfig, seed: int):
@@ -74,14 +115,25 @@ def simulate(run: RunConfig, progress=None) -> RunResult:
         from .posterior import load_posterior
 
         posterior, _ = load_posterior(run.posterior.file)
+    groups: list[tuple[RunConfig, list[int]]] = []
     for seed in range(run.seed, run.seed + run.replicates):
         seed_run = run
         if posterior is not None:
             seed_run, row = _with_posterior_set(run, posterior, seed)
             sets.append(row)
-        parts.append(simulate_seed(seed_run, seed))
+        same = groups and groups[-1][0].params == seed_run.params and len(groups[-1][1]) < batch_size(run)
+        if run.engine == "batched" and same:
+            groups[-1][1].append(seed)
+        else:
+            groups.append((seed_run, [seed]))
+    for seed_run, seeds in groups:
+        if run.engine == "batched":
+            parts += simulate_batch(seed_run, seeds)
+        else:
+            parts.append(simulate_seed(seed_run, seeds[0]))
         if progress is not None:
-            progress(seed)
+            for seed in seeds:
+                progress(seed)
     timeseries = pd.concat([p[0] for p in parts], ignore_index=True)
     timeseries["step"] = timeseries["step"].astype(np.int64)
     actors = pd.concat([p[1] for p in parts], ignore_index=True)

@@ -599,17 +599,22 @@ class SeedBatch:
         return np.array([[float(m.stats[name]) for name in WEEKLY_MEASURES] for m in self.models])
 
     # ------------------------------------------------------------------ outputs
-    def timeseries(self):
-        """Every seed's weekly table, seeds one after another (columns ``seed``, ``step``
-        and ``WEEKLY_MEASURES``, dtypes as a single model's table)."""
+    def at_week(self) -> list[CentreModel]:
+        """The seeds' models with their clocks at this week (to read their state or
+        outputs mid-run, e.g. ``ties_frame()``)."""
+        return [self._clock(s) for s in range(self.n_seeds)]
+
+    def timeseries(self, seeds: Sequence[int] | None = None):
+        """Every seed's weekly table, seeds one after another (columns ``seed`` (the
+        given ``seeds``, else 0, 1, …), ``step`` and ``WEEKLY_MEASURES``, dtypes as a
+        single model's table)."""
         import pandas as pd
 
         values = np.stack(self._records, axis=1)  # (S, weeks + 1, measures)
         S, W = values.shape[:2]
         kinds = {name: type(value) for name, value in self.models[0].stats.items()}
-        seeds = [int(m._seed) for m in self.models] if all(hasattr(m, "_seed") for m in self.models) else None
         columns = {
-            "seed": np.repeat(np.asarray(seeds if seeds is not None else range(S), dtype=np.int64), W),
+            "seed": np.repeat(np.asarray(range(S) if seeds is None else seeds, dtype=np.int64), W),
             "step": np.tile(np.arange(W, dtype=np.int64), S),
         }
         for j, name in enumerate(WEEKLY_MEASURES):
@@ -721,13 +726,8 @@ def _pairwise_sum(a, lo, n):
 def run_batch(make_model: Callable[[int], CentreModel], seeds: Sequence[int], weeks: int,
               on_week: Callable[[SeedBatch], None] | None = None) -> SeedBatch:  # fmt: skip
     """Build one model per seed with ``make_model(seed)``, run them ``weeks`` weeks as one
-    batch and return it (``timeseries()``, and each model's frames)."""
-    models = []
-    for seed in seeds:
-        m = make_model(seed)
-        m._seed = seed
-        models.append(m)
-    batch = SeedBatch(models)
+    batch and return it (``timeseries(seeds)``, and each model's frames)."""
+    batch = SeedBatch([make_model(seed) for seed in seeds])
     batch.run(weeks, on_week)
     batch.finish()
     return batch

@@ -28,7 +28,7 @@ def _alone(run, seed: int, weeks: int) -> CentreModel:
 
 def _assert_same_runs(run, seeds, weeks: int) -> SeedBatch:
     batch = run_batch(lambda s: build_model(run, s), seeds, weeks)
-    table = batch.timeseries()
+    table = batch.timeseries(seeds)
     for seed, batched in zip(seeds, batch.models, strict=True):
         alone = _alone(run, seed, weeks)
         expected = alone.datacollector.get_model_vars_dataframe().reset_index(drop=True)
@@ -53,7 +53,7 @@ def test_each_seed_of_a_batch_is_that_seed_alone(preset, scenario):
 
 def test_a_batch_of_the_default_centre_over_five_years():
     batch = run_batch(lambda s: CentreModel(rng=s), [3, 4], 260)
-    table = batch.timeseries()
+    table = batch.timeseries([3, 4])
     for seed in (3, 4):
         alone = CentreModel(rng=seed)
         for _ in range(260):
@@ -66,8 +66,8 @@ def test_a_batch_of_the_default_centre_over_five_years():
 
 def test_seeds_of_a_batch_differ_and_order_does_not_matter():
     """A seed's run does not depend on which other seeds share its batch."""
-    one = run_batch(lambda s: CentreModel(rng=s), [5, 6], 40).timeseries()
-    other = run_batch(lambda s: CentreModel(rng=s), [6, 9, 5], 40).timeseries()
+    one = run_batch(lambda s: CentreModel(rng=s), [5, 6], 40).timeseries([5, 6])
+    other = run_batch(lambda s: CentreModel(rng=s), [6, 9, 5], 40).timeseries([6, 9, 5])
     for seed in (5, 6):
         a = one[one["seed"] == seed].reset_index(drop=True)
         b = other[other["seed"] == seed].reset_index(drop=True)
