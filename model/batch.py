@@ -46,7 +46,7 @@ from .centre_model import (
 from .coordination import forum_hours
 from .encounters import select_forum_attendees
 from .forms import Form
-from .hours import allocate_collaboration_hours, deep_form_mandate, form_costs
+from .hours import allocate_collaboration_hours, deep_form_mandate
 from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
 from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, condensed_index
@@ -420,7 +420,7 @@ class SeedBatch:
         contacts = {"introduced": introduced, "encountered": encountered, "sought": sought,
                     "at_forum": week.at_forum}  # fmt: skip
         p.familiarity[:] = k.learn_from_contact(p, contacts, prm)
-        week.cost = form_costs(p, prm, np.repeat(level, P))
+        week.cost = k.form_costs(p, prm, level)
         self.last_contact = encountered | sought | week.at_forum | introduced
         return self.last_contact
 

@@ -288,6 +288,27 @@ def _take_up_and_drop(iu, ju, held, fam, trust, understanding, shared_targets, c
 
 
 # ------------------------------------------------------------------------ hours
+def form_costs(pairs, params, system_level):
+    """Compiled :func:`model.hours.form_costs` (``system_level`` one number or one per seed)."""
+    relief = 1.0 - params.system_relief * np.asarray(system_level, dtype=np.float64)
+    relief, per_seed = per_seed_values(relief, len(pairs.familiarity))
+    return _form_costs(pairs.reach_factor, pairs.familiarity, np.asarray(params.form_cost, dtype=np.float64),
+                       float(params.familiarity_cost), relief, per_seed)  # fmt: skip
+
+
+@njit(cache=True)
+def _form_costs(reach, fam, form_cost, familiarity_cost, relief, per_seed):
+    cost = np.empty((len(form_cost), len(fam)))
+    for k in range(len(fam)):
+        per_pair = reach[k] * (1.0 + familiarity_cost * (1.0 - fam[k]))
+        for g in range(len(form_cost)):
+            per_form = form_cost[g] * 1.0
+            if g == _KS or g == _AL:
+                per_form = per_form * relief[k // per_seed]
+            cost[g, k] = per_form * per_pair
+    return cost
+
+
 def hours_in_use(held, cost, iu, ju, n_rows: int):
     """Compiled :func:`model.hours.hours_in_use`."""
     return _hours_in_use(held, cost, iu, ju, n_rows)
@@ -353,11 +374,13 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
             if held[f, k]:
                 all_gs[n], all_ks[n] = f, k
                 n += 1
+    settled = np.zeros(n_seeds, dtype=np.bool_)  # seeds that fit: they stop, as alone
     while True:
-        # The items still held, in their first order (a round only drops items).
+        # The items still held, in their first order (a round only drops items), of the
+        # seeds still settling.
         n = 0
         for item in range(len(all_gs)):
-            if held[all_gs[item], all_ks[item]]:
+            if held[all_gs[item], all_ks[item]] and not settled[iu[all_ks[item]] // rows_per_seed]:
                 all_gs[n], all_ks[n] = all_gs[item], all_ks[item]
                 n += 1
         all_gs, all_ks = all_gs[:n], all_ks[:n]
@@ -374,6 +397,7 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
                 seed_over[r // rows_per_seed] = True
         if not over:
             return
+        settled |= ~seed_over
         # numpy.lexsort((items, -values, src)): commitments grouped by row (rows in order),
         # within a row by value, highest first, ties by item. Items are visited in order,
         # so each row's bucket starts in item order and a stable sort by value gives the
@@ -387,6 +411,7 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
             start[r + 1] += start[r]
         fill = start[:n_rows].copy()
         bucket = np.empty(2 * n, dtype=np.int64)
+        scratch = np.empty(2 * n, dtype=np.int64)
         for item in range(n):
             for row in (iu[ks[item]], ju[ks[item]]):
                 bucket[fill[row]] = item
@@ -395,7 +420,7 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
             if not seed_over[r // rows_per_seed]:
                 continue  # nothing of a seed that fits is dropped, so its order is not needed
             if start[r + 1] - start[r] > _FEW:
-                _sort_by_value(bucket[start[r]: start[r + 1]], priority, ks)
+                _sort_by_value(bucket[start[r]: start[r + 1]], priority, ks, scratch)
                 continue
             for pos in range(start[r] + 1, start[r + 1]):
                 item = bucket[pos]
@@ -422,15 +447,39 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
 
 
 @njit(cache=True)
-def _sort_by_value(segment, priority, ks):
-    """Stable sort of one row's commitments (in item order) by value, highest first."""
-    values = np.empty(len(segment))
-    for q in range(len(segment)):
-        values[q] = -priority[ks[segment[q]]]
-    order = np.argsort(values, kind="mergesort")
-    items = segment.copy()
-    for q in range(len(segment)):
-        segment[q] = items[order[q]]
+def _sort_by_value(segment, priority, ks, scratch):
+    """Stable sort of one row's commitments (in item order) by value, highest first: a
+    bottom-up merge sort (the order ``numpy.argsort(-values, kind="mergesort")`` gives)
+    that allocates nothing (``scratch`` holds at least ``len(segment)`` items)."""
+    n = len(segment)
+    src, dst = segment, scratch[:n]
+    in_segment = True
+    width = 1
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            i, j, out = lo, mid, lo
+            while i < mid and j < hi:
+                if priority[ks[src[j]]] > priority[ks[src[i]]]:  # ties keep item order
+                    dst[out] = src[j]
+                    j += 1
+                else:
+                    dst[out] = src[i]
+                    i += 1
+                out += 1
+            while i < mid:
+                dst[out] = src[i]
+                i += 1
+                out += 1
+            while j < hi:
+                dst[out] = src[j]
+                j += 1
+                out += 1
+        src, dst = dst, src
+        in_segment = not in_segment
+        width *= 2
+    if not in_segment:
+        segment[:] = src
 
 
 # --------------------------------------------------------------------- outcomes
