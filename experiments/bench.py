@@ -14,10 +14,11 @@
    in this process (importing numba, loading its cached loops or compiling them) is
    printed above the table and not counted in its weeks.
 2. **One seed at a time vs batched**, at 18 actors (the default centre) and 40 actors:
-   seconds per seed-run of ``--steps`` weeks, ``--seeds`` seeds one after another, with
-   the vectorised engine and (beside it) the compiled one, its loops already loaded. The
-   batched engine (many seeds in one ``(seeds, pairs)`` array) is not built yet; its
-   column says so.
+   seconds per seed-run of ``--steps`` weeks (building the model included), ``--seeds``
+   seeds one after another with the vectorised engine (the ratio's baseline) and the
+   compiled one (its loops already loaded), against ``--batch-seeds`` seeds run as one
+   batch (``engine=batched``, ``model/batch.py``). The batch's weekly tables are checked
+   equal to the one-at-a-time runs of the seeds both ran.
 3. **A sweep vs its model time.** ``--sweep-runs`` runs of the default centre (two configs,
    ``drivers.leadership_support=0.3,0.7``) as a real sweep (``python -m experiments.run
    -m … launcher=joblib``, ``sweep.seeds_per_job`` set so each core gets four jobs), its
@@ -47,7 +48,6 @@ import pandas as pd
 from model import ActorGroup, CentreModel, CentreSpec
 
 MIX = {"municipal": 0.35, "housing_social": 0.1, "volunteer": 0.4, "private": 0.15}
-NOT_BUILT = "not built yet"
 ROOT = Path(__file__).resolve().parent.parent
 SWEEP_CONFIGS = ("0.3", "0.7")  # drivers.leadership_support of the sweep's two configs
 
@@ -107,8 +107,10 @@ def engines_on_the_same_weeks(sizes: list[int], weeks: int, context: int) -> pd.
     return pd.DataFrame(rows)
 
 
-def one_seed_at_a_time(seeds: int, steps: int) -> pd.DataFrame:
-    """Part 2: seconds per seed-run, seeds one after another (the batched engine: not built)."""
+def one_seed_at_a_time(seeds: int, steps: int, batch_seeds: int = 100) -> pd.DataFrame:
+    """Part 2: seconds per seed-run, seeds one after another against seeds in one batch."""
+    from model.batch import run_batch
+
     from .cli import compose_run
     from .simulate import build_model
 
@@ -116,7 +118,7 @@ def one_seed_at_a_time(seeds: int, steps: int) -> pd.DataFrame:
     centres = {"default centre": default.centre, "40 actors": centre_of_size(40)}
     rows = []
     for label, centre in centres.items():
-        per_seed = {}
+        per_seed, tables = {}, {}
         for engine in ("vectorised", "compiled"):
             run = dataclasses.replace(default, centre=centre, engine=engine)
             started = time.perf_counter()
@@ -124,16 +126,27 @@ def one_seed_at_a_time(seeds: int, steps: int) -> pd.DataFrame:
                 model = build_model(run, seed)
                 for _ in range(steps):
                     model.step()
+                tables[seed] = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
             per_seed[engine] = (time.perf_counter() - started) / seeds
+        run = dataclasses.replace(default, centre=centre, engine="batched")
+        run_batch(lambda s, run=run: build_model(run, s), [0], 1)  # load the compiled loops first
+        started = time.perf_counter()
+        batch = run_batch(lambda s, run=run: build_model(run, s), range(batch_seeds), steps)
+        per_seed["batched"] = (time.perf_counter() - started) / batch_seeds
+        table = batch.timeseries(range(batch_seeds))
+        for seed in range(min(seeds, batch_seeds)):
+            got = table[table["seed"] == seed].drop(columns=["seed", "step"]).reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, tables[seed], check_exact=True)
         rows.append({
             "centre": label,
             "actors": sum(g.count for g in centre.actor_groups),
-            "seeds": seeds,
+            "seeds": f"{seeds} / {batch_seeds}",
             "weeks": steps,
-            "one_at_a_time_s_per_seed": round(per_seed["vectorised"], 3),
-            "compiled_s_per_seed": round(per_seed["compiled"], 3),
-            "batched_s_per_seed": NOT_BUILT,
-            "batched_vs_one_at_a_time": NOT_BUILT,
+            "one_at_a_time_s_per_seed": round(per_seed["vectorised"], 4),
+            "compiled_s_per_seed": round(per_seed["compiled"], 4),
+            "batched_s_per_seed": round(per_seed["batched"], 4),
+            "batched_vs_one_at_a_time": f"{per_seed['vectorised'] / per_seed['batched']:.1f}x",
+            "batched_vs_compiled": f"{per_seed['compiled'] / per_seed['batched']:.1f}x",
         })  # fmt: skip
         print(f"  one seed at a time: {label} done", file=sys.stderr, flush=True)
     return pd.DataFrame(rows)
@@ -208,6 +221,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="weeks of the vectorised engine's context column in part 1")
     parser.add_argument("--steps", type=int, default=260, help="weeks of a whole run (parts 2 and 3)")
     parser.add_argument("--seeds", type=int, default=10, help="seeds for one-at-a-time (part 2)")
+    parser.add_argument("--batch-seeds", type=int, default=100, help="seeds in the batch (part 2)")
     parser.add_argument("--sweep-runs", type=int, default=40, help="runs of the sweep (part 3); 0 skips it")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="sweep workers")
     args = parser.parse_args(argv)
@@ -219,7 +233,7 @@ def main(argv: list[str] | None = None) -> None:
     engines = engines_on_the_same_weeks(args.sizes, args.same_weeks, args.context_weeks)
     print(engines.to_string(index=False))
     print(f"\n2. One seed at a time vs batched ({args.steps} weeks a seed):")
-    print(one_seed_at_a_time(args.seeds, args.steps).to_string(index=False))
+    print(one_seed_at_a_time(args.seeds, args.steps, args.batch_seeds).to_string(index=False))
     if args.sweep_runs > 0:
         print(f"\n3. A sweep (launcher=joblib, {args.cores} cores) vs the same runs' model time:")
         print(sweep_vs_model_time(args.sweep_runs, args.steps, args.cores).to_string(index=False))

@@ -98,10 +98,12 @@ def test_bad_value_inside_a_sweep_is_caught_before_any_job_runs(tmp_path):
 
 def test_bench_compares_engines_on_the_same_weeks_and_names_the_machine():
     result = run_cli("--sizes", "20", "--same-weeks", "3", "--context-weeks", "5", "--steps", "5",
-                     "--seeds", "1", "--sweep-runs", "0", module="experiments.bench")  # fmt: skip
+                     "--seeds", "2", "--batch-seeds", "3", "--sweep-runs", "0",
+                     module="experiments.bench")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert f"{os.cpu_count()} cores (nproc)" in result.stdout and "load average" in result.stdout
     engines = next(line for line in result.stdout.splitlines() if line.lstrip().startswith("20 "))
     assert engines.split()[2] == "1-3" and " True " in engines  # same weeks, identical tables
     assert "vectorised_vs_reference" in result.stdout
-    assert "not built yet" in result.stdout  # the batched engine is not faked
+    batched = next(line for line in result.stdout.splitlines() if line.lstrip().startswith("default centre"))
+    assert "2 / 3" in batched and batched.rstrip().endswith("x")  # tables checked equal inside

@@ -119,7 +119,8 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
         before=("python -m experiments.collect sweeps/lead_coloc",)),  # README: "after collect"
     "python -m experiments.verify sweeps/lead_coloc": Shrink(),
     "python -m experiments.bench": Shrink(add=("--sizes", "50", "--same-weeks", "1", "--context-weeks", "5",
-                                               "--steps", "10", "--seeds", "1", "--sweep-runs", "0"),
+                                               "--steps", "10", "--seeds", "1", "--batch-seeds", "2",
+                                               "--sweep-runs", "0"),
                                           once=True),
     "python -m experiments.whatif centre=health scenario=coordinator_stops": Shrink(
         add=("replicates=2", "steps=78"), once=True),
@@ -218,7 +219,7 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "python -m experiments.fingerprint --engine compiled": Shrink(add=("--weeks", "3", "--seeds", "0")),
     "python -m experiments.bench --sweep-runs 0": Shrink(add=("--sizes", "50", "--same-weeks", "1",
                                                               "--context-weeks", "5", "--steps", "10",
-                                                              "--seeds", "1")),
+                                                              "--seeds", "1", "--batch-seeds", "2")),
     "python -m experiments.whatif centre=health scenario=coordinator_stops engine=compiled": Shrink(
         add=("replicates=2", "steps=78")),
     "python -m app.export centre=library --language en --every 1 --fps 12 --out library.mp4": Shrink(
