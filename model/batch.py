@@ -46,6 +46,7 @@ from .centre_model import (
 from .coordination import forum_hours
 from .encounters import select_forum_attendees
 from .forms import Form
+from .handover import Handovers
 from .hours import allocate_collaboration_hours, deep_form_mandate
 from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
@@ -138,7 +139,7 @@ class SeedBatch:
             for s, m in enumerate(models):
                 setattr(m.actor_table, name, big[s])
             setattr(actors, name, big.reshape(S * A, *big.shape[2:]))
-        pairs = SimpleNamespace(n_pairs=S * P)
+        pairs = SimpleNamespace(n_pairs=S * P, capacity=A, rows_per_seed=A, pairs_per_seed=P)
         for name in _PAIR_1D:
             big = np.stack([getattr(m.pairs, name) for m in models])
             for s, m in enumerate(models):
@@ -482,17 +483,27 @@ class SeedBatch:
         self.week_arrays["hours_used"][:] = used
 
     def continue_handover(self) -> None:
-        """Seeds with relations being taken over continue them on their own model."""
-        A, P = self.A, self.P
-        for s, m in enumerate(self.models):
-            if len(m.handovers) == 0:
-                continue
-            fam, trust, spent = self.kernels.continue_handover(
-                m.pairs, m.actor_table, m.handovers, m.budget - m.hours_used, self.params
-            )
-            self.pairs.familiarity[s * P: (s + 1) * P] = fam
-            self.pairs.trust[s * P: (s + 1) * P] = trust
-            self.week_arrays["hours_used"][s * A: (s + 1) * A] = m.hours_used + spent
+        """Every seed's relations being taken over, one week on, as one book: the seeds'
+        books side by side (rows of the batch), then each seed's what is left of it."""
+        A = self.A
+        books = [(s, m.handovers) for s, m in enumerate(self.models) if len(m.handovers)]
+        if not books:
+            return
+        rows = ("taker", "partner")
+        merged = Handovers(*(np.concatenate([getattr(book, name) + (s * A if name in rows else 0)
+                                             for s, book in books]) for name in _BOOK_FIELDS))  # fmt: skip
+        used = self.week_arrays["hours_used"]
+        fam, trust, spent = self.kernels.continue_handover(self.pairs, self.actors, merged,
+                                                           self.week_arrays["budget"] - used, self.params)
+        self.pairs.familiarity[:], self.pairs.trust[:] = fam, trust
+        used += spent
+        left = np.bincount(merged.taker // A, minlength=self.n_seeds)
+        cut = np.cumsum(left)
+        for s, book in books:
+            mine = slice(cut[s] - left[s], cut[s])
+            for name in _BOOK_FIELDS:
+                value = getattr(merged, name)[mine]
+                setattr(book, name, value - s * A if name in rows else value)
 
     def realise_outcomes(self) -> Outcomes:
         u = {name: self._pair_draw(f"outcome_{name}") for name in OUTCOME_DRAWS}
@@ -636,6 +647,7 @@ class SeedBatch:
 
 
 _OUTCOME_FIELDS = tuple(Outcomes.__dataclass_fields__)
+_BOOK_FIELDS = tuple(Handovers.__dataclass_fields__)
 
 
 def seed_sums(values: np.ndarray, mask: np.ndarray, per_seed: int) -> np.ndarray:

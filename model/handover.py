@@ -33,11 +33,14 @@ class Handovers:
         return len(self.taker)
 
     def add(self, taker, partner, fam, trust, weeks: int) -> None:
-        self.taker = np.r_[self.taker, taker].astype(np.int64)
-        self.partner = np.r_[self.partner, partner].astype(np.int64)
-        self.target_familiarity = np.r_[self.target_familiarity, fam]
-        self.target_trust = np.r_[self.target_trust, trust]
-        self.weeks_left = np.r_[self.weeks_left, np.full(len(np.atleast_1d(taker)), weeks)].astype(np.int64)
+        def more(old, new, dtype):
+            return np.concatenate([old, np.atleast_1d(np.asarray(new, dtype=dtype))])
+
+        self.taker = more(self.taker, taker, np.int64)
+        self.partner = more(self.partner, partner, np.int64)
+        self.target_familiarity = more(self.target_familiarity, fam, np.float64)
+        self.target_trust = more(self.target_trust, trust, np.float64)
+        self.weeks_left = more(self.weeks_left, np.full(len(np.atleast_1d(taker)), weeks), np.int64)
 
     def keep(self, mask: np.ndarray) -> None:
         for name in ("taker", "partner", "target_familiarity", "target_trust", "weeks_left"):
@@ -62,18 +65,22 @@ def start_handover(pairs, actors, row: int, book: Handovers, params: ModelParams
     if len(partners) == 0 or len(takers) == 0:
         return
     order = np.lexsort((takers, -taker_knowledge))  # best-known colleague first, then row
-    for partner in partners:
-        candidates = [t for t in takers[order] if t != partner]
+    ranked = takers[order].tolist()
+    booked = set(zip(book.taker.tolist(), book.partner.tolist(), strict=True))
+    chosen_takers, chosen_partners = [], []
+    for partner in partners.tolist():
+        candidates = [t for t in ranked[:2] if t != partner]
         if not candidates:
             continue
         taker = candidates[0]
-        same_pair = ((book.taker == taker) & (book.partner == partner)) | (
-            (book.taker == partner) & (book.partner == taker)
-        )
-        if same_pair.any():  # the two already get to know each other through another entry
-            continue
-        k_leaver = condensed_index(row, partner, p.capacity)
-        book.add(taker, partner, params.handover_share * p.familiarity[k_leaver],
+        if (taker, partner) in booked or (partner, taker) in booked:
+            continue  # the two already get to know each other through another entry
+        booked.add((taker, partner))
+        chosen_takers.append(taker)
+        chosen_partners.append(partner)
+    if chosen_takers:
+        k_leaver = condensed_index(row, np.array(chosen_partners), p.capacity)
+        book.add(chosen_takers, chosen_partners, params.handover_share * p.familiarity[k_leaver],
                  params.handover_share * p.trust[k_leaver], params.handover_weeks)
 
 
@@ -87,17 +94,18 @@ def continue_handover(pairs, actors, book: Handovers, spare: np.ndarray, params:
     if len(book) == 0:
         return fam, trust, hours
     alive = a.active[book.taker] & a.active[book.partner]
-    cost = np.where(alive, params.handover_hours, 0.0)
+    # Hours each entry's taker has spent on its entries up to this one (in entry order):
+    # the live entries so far times handover_hours (a count, so the sum is exact).
     order = np.lexsort((np.arange(len(book)), book.taker))
-    spent = np.zeros(len(book))
-    cum = np.cumsum(cost[order])
+    cum = np.cumsum(alive[order])
     takers_sorted = book.taker[order]
-    # np.concatenate rather than np.r_ (same arrays; np.r_ costs ~15 µs a call).
     start = np.flatnonzero(np.concatenate([[True], takers_sorted[1:] != takers_sorted[:-1]]))
-    before = np.concatenate([[0.0], cum])[start]
-    spent[order] = cum - np.repeat(before, np.diff(np.concatenate([start, [len(order)]])))
+    before = np.concatenate([[0], cum])[start]
+    live_so_far = np.zeros(len(book), dtype=np.int64)
+    live_so_far[order] = cum - np.repeat(before, np.diff(np.concatenate([start, [len(order)]])))
+    spent = live_so_far * params.handover_hours
     works = alive & (spent <= spare[book.taker] + 1e-9)
-    k = condensed_index(book.taker[works], book.partner[works], p.capacity)
+    k = pair_positions(p, book.taker[works], book.partner[works])
     step = 1.0 / book.weeks_left[works]
     fam[k] = fam[k] + np.maximum(book.target_familiarity[works] - fam[k], 0.0) * step
     trust[k] = trust[k] + np.maximum(book.target_trust[works] - trust[k], 0.0) * step
@@ -107,18 +115,28 @@ def continue_handover(pairs, actors, book: Handovers, spare: np.ndarray, params:
     return fam, trust, hours
 
 
+def pair_positions(pairs, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Positions of pairs (i, j): in one centre's arrays, or — when ``pairs`` is a batch's
+    (``rows_per_seed`` actor rows and ``pairs_per_seed`` pairs a seed, ``model/batch.py``)
+    — of two rows of the same seed."""
+    per_seed = getattr(pairs, "rows_per_seed", None)
+    if per_seed is None:
+        return condensed_index(i, j, pairs.capacity)
+    return condensed_index(i % per_seed, j % per_seed, per_seed) + (i // per_seed) * pairs.pairs_per_seed
+
+
 def continue_handover_reference(pairs, actors, book: Handovers, spare, params):
     p, a = pairs, actors
     fam, trust = p.familiarity.copy(), p.trust.copy()
     hours = np.zeros(len(spare))
-    spent: dict[int, float] = {}
+    live: dict[int, int] = {}
     keep = np.zeros(len(book), dtype=bool)
     for n in range(len(book)):
         t, q = int(book.taker[n]), int(book.partner[n])
         if not (a.active[t] and a.active[q]):
             continue
-        spent[t] = spent.get(t, 0.0) + params.handover_hours
-        if spent[t] <= spare[t] + 1e-9:
+        live[t] = live.get(t, 0) + 1
+        if live[t] * params.handover_hours <= spare[t] + 1e-9:
             k = condensed_index(t, q, p.capacity)
             step = 1.0 / book.weeks_left[n]
             fam[k] = fam[k] + max(book.target_familiarity[n] - fam[k], 0.0) * step
