@@ -361,20 +361,33 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     fits would have stopped)."""
     n_rows = len(budget)
     n_seeds = (n_rows + rows_per_seed - 1) // rows_per_seed
-    n = 0
+    # Who is over budget at all (the first round's check, summed in the same order): a
+    # seed where nobody is stops here, and its commitments are not listed.
+    used_i, used_j = np.zeros(n_rows), np.zeros(n_rows)
     for f in forms:
         for k in range(held.shape[1]):
             if held[f, k]:
+                used_i[iu[k]] += cost[f, k]
+                used_j[ju[k]] += cost[f, k]
+    settled = np.ones(n_seeds, dtype=np.bool_)  # seeds that fit: they stop, as alone
+    for r in range(n_rows):
+        if used_i[r] + used_j[r] > budget[r] + _EPS:
+            settled[r // rows_per_seed] = False
+    n = 0
+    for f in forms:
+        for k in range(held.shape[1]):
+            if held[f, k] and not settled[iu[k] // rows_per_seed]:
                 n += 1
+    if n == 0:
+        return
     all_gs = np.empty(n, dtype=np.int64)
     all_ks = np.empty(n, dtype=np.int64)
     n = 0
     for f in forms:
         for k in range(held.shape[1]):
-            if held[f, k]:
+            if held[f, k] and not settled[iu[k] // rows_per_seed]:
                 all_gs[n], all_ks[n] = f, k
                 n += 1
-    settled = np.zeros(n_seeds, dtype=np.bool_)  # seeds that fit: they stop, as alone
     while True:
         # The items still held, in their first order (a round only drops items), of the
         # seeds still settling.
