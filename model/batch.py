@@ -455,11 +455,19 @@ class SeedBatch:
         in touch this week (``resident_links``) meet."""
         S, A, P = self.n_seeds, self.A, self.P
         self.n_links = np.zeros(S)
-        rp = self.params.residents
-        if not (self.u_tips[:, 0, :] < tip_chance(self.residents, self.shared_places, rp)[:, None]).any():
+        rp, res, t = self.params.residents, self.residents, self.actors
+        chance = tip_chance(res, self.shared_places, rp)
+        tipped = np.flatnonzero((self.u_tips[:, 0, :] < chance[:, None]).any(axis=1))
+        if len(tipped) == 0:
             return encountered
-        i, j = resident_links(self.residents, self.actors, self.targets, self.shared_places, rp, self.u_tips)
-        ks = condensed_index(i % A, j % A, A) + (i // A) * P
+        # Only the seeds where a tip happens (their draws decide the rest; others give none).
+        cohorts = Residents(*(getattr(res, name)[tipped] for name in _COHORTS), nearness={})
+        actors = SimpleNamespace(active=t.active.reshape(S, A)[tipped].reshape(-1),
+                                 presence=t.presence.reshape(S, A, -1)[tipped].reshape(len(tipped) * A, -1))
+        i, j = resident_links(cohorts, actors, self.targets[tipped], self.shared_places[tipped], rp,
+                              self.u_tips[tipped])  # fmt: skip
+        seed = tipped[i // A]
+        ks = condensed_index(i % A, j % A, A) + seed * P
         ks = np.unique(ks[self.present[ks]])
         self.n_links = np.bincount(ks // P, minlength=S).astype(np.float64)
         encountered[ks] = True
@@ -648,6 +656,7 @@ class SeedBatch:
 
 _OUTCOME_FIELDS = tuple(Outcomes.__dataclass_fields__)
 _BOOK_FIELDS = tuple(Handovers.__dataclass_fields__)
+_COHORTS = ("size", "reached", "referred", "in_joint")
 
 
 def seed_sums(values: np.ndarray, mask: np.ndarray, per_seed: int) -> np.ndarray:
