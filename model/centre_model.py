@@ -48,7 +48,6 @@ from .params import ModelParams
 from .recording import WeeklyRecord
 from .relations import working_together
 from .residents import RESIDENT_MEASURES, AreaResidents
-from .transitions import hours_allow
 from .validation import InputError, check_unit
 from .volunteers import remember_successes, vary_volunteer_hours, volunteer_turnover
 from .week import Week
@@ -342,13 +341,10 @@ class CentreModel(mesa.Model):
         conditions are lost (a palette, ODD § 7.4)."""
         k, p, t, week = self.kernels, self.pairs, self.actor_table, self.this_week
         used, used_binding = k.hours_in_use(p.held, week.cost, p.iu, p.ju, t.capacity)
-        enter = k.eligible_forms(p, week, self.params, stay=False)
-        self.stay_eligible = k.eligible_forms(p, week, self.params, stay=True)
-        chance = k.uptake_chance(p, t, week, self.params)
-        hours_ok = hours_allow(p, week, self.budget - used, self.binding_budget - used_binding)
         u = self.u_pair[_ROW["form_0"]: _ROW["form_0"] + N_FORMS]
         before = p.held
-        p.held = k.update_palette(p, enter, self.stay_eligible, chance, hours_ok, week, self.params, u)
+        p.held = k.take_up_and_drop(p, t, week, self.params, self.budget - used,
+                                    self.binding_budget - used_binding, u)  # fmt: skip
         self.taken_up = p.held & ~before  # observers read what was taken up this week
 
     def enforce_hour_budgets(self) -> None:

@@ -24,6 +24,7 @@ class Kernels:
     eligible_forms: Callable
     uptake_chance: Callable
     update_palette: Callable
+    take_up_and_drop: Callable
     hours_in_use: Callable
     enforce_hour_budgets: Callable
     realise_outcomes: Callable

@@ -170,3 +170,23 @@ def update_palette_reference(pairs, enter, stay, chance, hours_ok, week, params,
             else:
                 held[g, k] = bool(enter[g, k] and hours_ok[g, k] and u[g, k] < chance[g, k])
     return held
+
+
+def take_up_and_drop(pairs, actors, week, params: ModelParams, spare, spare_binding, u) -> np.ndarray:
+    """The new (6, P) ``held`` of a week: forms taken up (:func:`eligible_forms` to enter,
+    :func:`hours_allow`, :func:`uptake_chance`) and dropped (:func:`eligible_forms` to
+    stay), by :func:`update_palette`; ``spare`` and ``spare_binding`` are each actor's hours
+    not yet in use. The compiled engine does the same in one pass over pairs."""
+    enter = eligible_forms(pairs, week, params, stay=False)
+    stay = eligible_forms(pairs, week, params, stay=True)
+    chance = uptake_chance(pairs, actors, week, params)
+    return update_palette(pairs, enter, stay, chance, hours_allow(pairs, week, spare, spare_binding), week,
+                          params, u)  # fmt: skip
+
+
+def take_up_and_drop_reference(pairs, actors, week, params, spare, spare_binding, u):
+    enter = eligible_forms_reference(pairs, week, params, stay=False)
+    stay = eligible_forms_reference(pairs, week, params, stay=True)
+    chance = uptake_chance_reference(pairs, actors, week, params)
+    hours_ok = hours_allow(pairs, week, spare, spare_binding)
+    return update_palette_reference(pairs, enter, stay, chance, hours_ok, week, params, u)
