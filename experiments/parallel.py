@@ -1,4 +1,6 @@
-"""Several run configs on every core: their seeds cut into chunks, simulated by loky workers.
+"""Several run configs on every core: batched runs on threads (a batch's time is in compiled
+loops and numpy, which release the GIL), one-at-a-time runs cut into seed chunks for loky
+worker processes.
 
 Each seed's random streams depend on the seed alone, so a chunk of seeds ``a … b`` gives
 exactly the rows the whole run gives for those seeds; gluing the chunks back in seed
@@ -38,9 +40,16 @@ def simulate_many(runs: list[RunConfig], n_jobs: int | None = None,
         each = (lambda _seed: progress(1)) if progress is not None else None
         return [simulate(run, progress=each) for run in runs]
 
-    chunks = [(i, chunk) for i, run in enumerate(runs) for chunk in split(run, workers)]
+    if all(run.engine == "batched" for run in runs):
+        # A batch spends its time in compiled loops and numpy, which release the GIL:
+        # threads share the loaded loops and start at once, where a process takes seconds.
+        pieces = max(1, math.ceil(workers / len(runs)))
+        backend = "threading"
+    else:
+        pieces, backend = workers, "loky"
+    chunks = [(i, chunk) for i, run in enumerate(runs) for chunk in split(run, pieces)]
     parts: list[list[RunResult]] = [[] for _ in runs]
-    pool = Parallel(n_jobs=workers, backend="loky", return_as="generator")
+    pool = Parallel(n_jobs=workers, backend=backend, return_as="generator")
     for (i, chunk), result in zip(chunks, pool(delayed(simulate)(c) for _, c in chunks),
                                   strict=True):  # fmt: skip
         parts[i].append(result)

@@ -665,7 +665,7 @@ def seed_sums(values: np.ndarray, mask: np.ndarray, per_seed: int) -> np.ndarray
     return _seed_sums(values, mask, per_seed)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _seed_sums(values, mask, per_seed):
     n_seeds = len(values) // per_seed
     out = np.zeros(n_seeds)
@@ -680,7 +680,7 @@ def _seed_sums(values, mask, per_seed):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _block_sum(a, lo, n):
     """numpy's sum of at most 128 items: 8 accumulators, then the rest in order."""
     if n < 8:
@@ -709,7 +709,7 @@ def _block_sum(a, lo, n):
     return res
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pairwise_sum(a, lo, n):
     """numpy's pairwise summation of ``a[lo:lo + n]`` (``numpy/_core/src/umath/
     loops_utils.h.src``): blocks of at most 128 items, halves (multiples of 8) above,

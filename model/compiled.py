@@ -47,7 +47,7 @@ def draw_encounters(pairs, week, params, u):
                             float(params.seek_familiar))  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _draw_encounters(overlap, colocation, fam, present, u, rate, places, per_seed, seek_familiar):
     met = np.zeros(len(fam), dtype=np.bool_)
     for k in range(len(fam)):
@@ -62,7 +62,7 @@ def seek_contacts(pairs, week, params, u):
                           float(params.seek_contact_rate), float(params.seek_familiar))  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _seek_contacts(interdependence, fam, present, u, rate, seek_familiar):
     sought = np.zeros(len(fam), dtype=np.bool_)
     for k in range(len(fam)):
@@ -78,7 +78,7 @@ def learn_from_contact(pairs, contacts, params):
                                float(params.encounter_learning), float(params.forum_learning))  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _learn_from_contact(fam, introduced, encountered, sought, at_forum, intro_rate, meet_rate, forum_rate):
     out = fam.copy()
     for k in range(len(out)):
@@ -108,7 +108,7 @@ def eligible_forms(pairs, week, params, *, stay: bool):
                            int(params.successes_for_cocreation))  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _eligible_forms(iu, ju, fam, trust, understanding, shared_targets, complementary, successes, present,
                     mandate, threshold, mandate_needed, successes_needed):  # fmt: skip
     n_forms = threshold.shape[1]
@@ -143,7 +143,7 @@ def uptake_chance(pairs, actors, week, params):
                           overview, per_seed, 1.0 + params.housing_social_cocreation_bonus)  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _uptake_chance(iu, ju, interdependence, overlap, mandate, affinity, risk_willingness, experience, kind,
                    upgrade_rate, same_hours_weight, overview, per_seed, housing_social_bonus):  # fmt: skip
     n_forms = len(upgrade_rate)
@@ -182,7 +182,7 @@ def update_palette(pairs, enter, stay, chance, hours_ok, week, params, u):
                            float(params.downgrade_rate))  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _update_palette(held, enter, stay, chance, hours_ok, present, u, downgrade_rate):
     out = held.copy()  # row 0 (no form) is left as it is, as the vectorised engine does
     for g in range(1, held.shape[0]):
@@ -222,7 +222,7 @@ def take_up_and_drop(pairs, actors, week, params, spare, spare_binding, u):
                              u)  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _take_up_and_drop(iu, ju, held, fam, trust, understanding, shared_targets, complementary, successes,
                       interdependence, overlap, present, mandate, cost, spare, spare_binding, affinity,
                       risk_willingness, experience, kind, bounds, mandate_to_enter, mandate_to_stay,
@@ -296,7 +296,7 @@ def form_costs(pairs, params, system_level):
                        float(params.familiarity_cost), relief, per_seed)  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _form_costs(reach, fam, form_cost, familiarity_cost, relief, per_seed):
     cost = np.empty((len(form_cost), len(fam)))
     for k in range(len(fam)):
@@ -314,7 +314,7 @@ def hours_in_use(held, cost, iu, ju, n_rows: int):
     return _hours_in_use(held, cost, iu, ju, n_rows)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _hours_in_use(held, cost, iu, ju, n_rows):
     # As bincount(iu, w) + bincount(ju, w): each side summed in pair order, then added.
     total_i, total_j = np.zeros(n_rows), np.zeros(n_rows)
@@ -340,7 +340,7 @@ def enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, r
                                  max(rows, 1))  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, binding, loose,
                           rows_per_seed):
     held = held.copy()
@@ -350,7 +350,7 @@ def _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, 
     return held
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     """The vectorised ``_drop_misfits`` step by step: the same items in the same order
     (form, then pair), the same lexicographic order (row, value descending, item) and the
@@ -459,7 +459,7 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
                     held[gs[item], ks[item]] = False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sort_by_value(segment, priority, ks, scratch):
     """Stable sort of one row's commitments (in item order) by value, highest first: a
     bottom-up merge sort (the order ``numpy.argsort(-values, kind="mergesort")`` gives)
@@ -518,7 +518,7 @@ def realise_outcomes(pairs, actors, week, params, u) -> Outcomes:
     return Outcomes(*masks)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _realise_outcomes(iu, ju, held, shared_targets, fam, trust, cocreation_weeks, permanent, experience,
                       n_rows, numbers, overviews, capacities, per_seed, u_referral, u_exchange, u_exchange_ok,
                       u_joint_done, u_joint_ok, u_cocreation_done, u_cocreation_ok, u_novel):  # fmt: skip
@@ -592,7 +592,7 @@ def update_trust(pairs, working, successes, failures, params):
                          float(params.trust_gain_success), float(params.trust_loss_failure))  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _update_trust(trust, working, successes, failures, gain_contact, gain_success, loss_failure):
     out = trust.copy()
     for k in range(len(out)):
@@ -616,7 +616,7 @@ def fade_relations(pairs, contact, week, params):
                            float(params.baseline_trust))  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fade_relations(fam, trust, present, contact, keep_familiarity, trust_pull, per_seed, baseline):
     fam, trust = fam.copy(), trust.copy()
     for k in range(len(fam)):
@@ -633,7 +633,7 @@ def build_understanding(pairs, at_forum, week, params):
                                 1.0 - params.understanding_decay)  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _build_understanding(understanding, held, present, at_forum, gain, keep):
     out = np.empty_like(understanding)
     for k in range(len(understanding)):

@@ -1,4 +1,5 @@
-"""Seed chunks on loky workers give exactly the tables of running each config serially."""
+"""Arms on threads (batched) or seed chunks on loky workers give exactly the tables of running
+each config serially."""
 
 from __future__ import annotations
 
@@ -35,11 +36,15 @@ def test_split_covers_every_seed_once_in_order(arms):
     assert [(p.seed, p.replicates) for p in parallel.split(run, 9)] == [(s, 1) for s in range(7, 12)]
 
 
-def test_arms_on_two_workers_equal_the_serial_runs(arms, monkeypatch):
+@pytest.mark.parametrize(("engine", "chunks"), [("batched", 2), ("vectorised", 4)])
+def test_arms_on_two_workers_equal_the_serial_runs(arms, monkeypatch, engine, chunks):
+    """Batched arms run one batch per arm on threads; one-at-a-time arms are cut into
+    seed chunks for loky worker processes."""
     monkeypatch.setattr(parallel, "MIN_PARALLEL_WEEKS", 0)  # parallel even for this small run
+    arms = [dataclasses.replace(run, engine=engine) for run in arms]
     seen = []
     got = parallel.simulate_many(arms, n_jobs=2, progress=seen.append)
-    assert sum(seen) == 2 * 3 and len(seen) == 4  # 2 arms × 2 chunks
+    assert sum(seen) == 2 * 3 and len(seen) == chunks
     for run, result in zip(arms, got, strict=True):
         assert_same(simulate(run), result)
     # the comparison has teeth: the arms differ after the coordinator stops
