@@ -151,7 +151,6 @@ class SeedBatch:
                 setattr(m.pairs, name, big[:, s, :])
             setattr(pairs, name, big.reshape(N_FORMS, S * P))
         offsets = np.arange(S, dtype=np.int64) * A
-        self._palette_offset = np.repeat(np.arange(S, dtype=np.int64) * 32, P)
         pairs.iu = (models[0].pairs.iu[None, :] + offsets[:, None]).reshape(-1)
         pairs.ju = (models[0].pairs.ju[None, :] + offsets[:, None]).reshape(-1)
         self.actors, self.pairs = actors, pairs
@@ -569,22 +568,19 @@ class SeedBatch:
             self._after_own_code([s for s, m in enumerate(self.models) if len(m.interventions) != before[s]])
 
     def advance_clocks(self, outcomes: Outcomes) -> None:
+        """As :meth:`CentreModel.advance_clocks`, in one pass over every seed's pairs."""
         p = self.pairs
-        p.weeks_held[:] = np.where(p.held, p.weeks_held + 1, 0)
-        p.cocreation_weeks += p.held[Form.CO_CREATION].astype(np.int32)
-        p.successes += outcomes.successes.astype(np.int32)
-        p.failures += outcomes.failures.astype(np.int32)
+        _advance_clocks(p.held, p.weeks_held, p.cocreation_weeks, p.successes, p.failures,
+                        outcomes.successes, outcomes.failures)  # fmt: skip
 
     def collect_statistics(self, outcomes: Outcomes) -> None:
         """Every seed's ``WEEKLY_MEASURES``, as :meth:`CentreModel.collect_statistics`."""
         p, t, S, A, P = self.pairs, self.actors, self.n_seeds, self.A, self.P
         self.present = present = t.active[p.iu] & t.active[p.ju]
         record = np.empty((S, len(WEEKLY_MEASURES)))
-        # A palette's byte (forms 1-5 as its top bits) is a multiple of 8: 32 palettes a seed.
-        palette = (np.packbits(p.held[1:], axis=0)[0] >> 3) + self._palette_offset
-        counts = np.bincount(palette[present], minlength=32 * S).reshape(S, 32) @ _PALETTE_MEASURES_32
-        record[:, [_MEASURE_INDEX[n] for n in _TIE_MEASURES]] = counts
-        n_present = present.reshape(S, P).sum(axis=1)
+        masks = np.stack([getattr(outcomes, name) for name in _OUTCOME_FIELDS])
+        palettes, events, n_present = _seed_counts(p.held, present, masks, P, S)
+        record[:, [_MEASURE_INDEX[n] for n in _TIE_MEASURES]] = palettes @ _PALETTE_MEASURES_32
         with np.errstate(invalid="ignore", divide="ignore"):
             record[:, _MEASURE_INDEX["mean_trust"]] = np.where(
                 n_present > 0, seed_sums(p.trust, present, P) / n_present, np.nan)
@@ -600,7 +596,7 @@ class SeedBatch:
         volunteers = t.active & (t.kind == ActorKind.VOLUNTEER)
         record[:, _MEASURE_INDEX["volunteer_enthusiasts"]] = (
             np.where(volunteers, t.enthusiasts, 0).astype(np.int64).reshape(S, A).sum(axis=1))
-        per_seed = {name: getattr(outcomes, name).reshape(S, P).sum(axis=1) for name in _OUTCOME_FIELDS}
+        per_seed = dict(zip(_OUTCOME_FIELDS, events.T, strict=True))
         record[:, _MEASURE_INDEX["referrals"]] = per_seed["referral"]
         record[:, _MEASURE_INDEX["resources_shared"]] = per_seed["exchange_success"]
         record[:, _MEASURE_INDEX["joint_offers"]] = per_seed["joint_offer"]
@@ -657,6 +653,41 @@ class SeedBatch:
 _OUTCOME_FIELDS = tuple(Outcomes.__dataclass_fields__)
 _BOOK_FIELDS = tuple(Handovers.__dataclass_fields__)
 _COHORTS = ("size", "reached", "referred", "in_joint")
+_CO_CREATION = int(Form.CO_CREATION)
+
+
+@njit(cache=True, nogil=True)
+def _advance_clocks(held, weeks_held, cocreation_weeks, successes, failures, won, lost):
+    """Weeks each form has been held (0 when not), co-creation weeks, success and failure
+    counts, updated in place."""
+    for k in range(held.shape[1]):
+        for g in range(held.shape[0]):
+            weeks_held[g, k] = weeks_held[g, k] + 1 if held[g, k] else 0
+        if held[_CO_CREATION, k]:
+            cocreation_weeks[k] += 1
+        successes[k] += won[k]
+        failures[k] += lost[k]
+
+
+@njit(cache=True, nogil=True)
+def _seed_counts(held, present, masks, per_seed, n_seeds):
+    """Per seed: present pairs by palette (forms 1-5 as the bits of 0-31, form 1 highest,
+    as ``numpy.packbits`` orders them), each outcome's events, and the present pairs."""
+    palettes = np.zeros((n_seeds, 32), dtype=np.int64)
+    events = np.zeros((n_seeds, masks.shape[0]), dtype=np.int64)
+    n_present = np.zeros(n_seeds, dtype=np.int64)
+    for k in range(held.shape[1]):
+        s = k // per_seed
+        for j in range(masks.shape[0]):
+            if masks[j, k]:
+                events[s, j] += 1
+        if present[k]:
+            code = 0
+            for g in range(1, held.shape[0]):
+                code = 2 * code + (1 if held[g, k] else 0)
+            palettes[s, code] += 1
+            n_present[s] += 1
+    return palettes, events, n_present
 
 
 def seed_sums(values: np.ndarray, mask: np.ndarray, per_seed: int) -> np.ndarray:
