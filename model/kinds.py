@@ -8,6 +8,7 @@ kind's described tendency holds, and ``docs/ODD.md`` lists them as such.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -84,9 +85,10 @@ def bitmask(names: list[str] | tuple[str, ...], universe: tuple[str, ...], field
     return mask
 
 
-def slot_mask(patterns: tuple[str, ...]) -> list[bool]:
-    """Boolean list over ``SLOTS`` for the given parts of the day, every weekday."""
-    return [slot.split("_")[1] in patterns for slot in SLOTS]
+@functools.cache  # asked for every actor a model builds; a batch builds many models
+def slot_mask(patterns: tuple[str, ...]) -> tuple[bool, ...]:
+    """Booleans over ``SLOTS`` for the given parts of the day, every weekday."""
+    return tuple(slot.split("_")[1] in patterns for slot in SLOTS)
 
 
 @dataclass(frozen=True)
