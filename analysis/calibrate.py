@@ -328,7 +328,8 @@ def report(args, posterior: Posterior, table: pd.DataFrame, seconds: dict, extra
         return "\n".join(lines) + "\n"
     lines += ["", "## Reading it", "",
               "- The runs are short (one seed per case per simulation, "
-              f"{b.steps} weeks) because there is no batched engine yet: the posterior carries "
+              f"{b.steps} weeks), because every particle has its own parameters and the batched "
+              "engine runs many seeds of one configuration, not many configurations: the posterior carries "
               "the model's chance as well as parameter uncertainty, and a budget this small "
               "gives a rough posterior. `--larger` is the documented heavier run.",
               "- A held-out failure is a finding, not a bug to tune away: the patterns and "

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.cli import compose_run
+from experiments.cli import CONFIG_DIR, compose_run
 from experiments.simulate import build_model
 from model import CentreModel
 from model.batch import SeedBatch, run_batch, seed_sums
@@ -49,6 +49,19 @@ def test_each_seed_of_a_batch_is_that_seed_alone(preset, scenario):
     # volunteers leaving and their relations handed over.
     run = compose_run([f"centre={preset}", *SCENARIOS[scenario], "replicates=1", "steps=110"])
     _assert_same_runs(run, [0, 1, 2], 110)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", ["housing_area", "association", "library", "health"])
+def test_every_scenario_batched_is_each_seed_alone(preset):
+    """Every scenario's events (cafés closing, money ending, funders pulling out, new
+    tenants arriving, resident democrats stepping down, …) on every preset."""
+    scenarios = sorted(path.stem for path in (CONFIG_DIR / "scenario").glob("*.yaml"))
+    assert len(scenarios) >= 10
+    for scenario in scenarios:
+        run = compose_run([f"centre={preset}", f"scenario={scenario}", "drivers.coordinator=true",
+                           "replicates=1", "steps=110"])  # fmt: skip
+        _assert_same_runs(run, [0, 1], 110)
 
 
 def test_a_batch_of_the_default_centre_over_five_years():

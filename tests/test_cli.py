@@ -98,7 +98,7 @@ def test_bad_value_inside_a_sweep_is_caught_before_any_job_runs(tmp_path):
 
 def test_bench_compares_engines_on_the_same_weeks_and_names_the_machine():
     result = run_cli("--sizes", "20", "--same-weeks", "3", "--context-weeks", "5", "--steps", "5",
-                     "--seeds", "2", "--batch-seeds", "3", "--sweep-runs", "0",
+                     "--seeds", "2", "--batch-seeds", "3", "--repeats", "1", "--sweep-runs", "0",
                      module="experiments.bench")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert f"{os.cpu_count()} cores (nproc)" in result.stdout and "load average" in result.stdout

@@ -217,6 +217,7 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     # docs/ODD.md § 8, docs/performance.md (one seed's week: fingerprint, compiled engine)
     "python -m experiments.fingerprint": Shrink(add=("--weeks", "3", "--seeds", "0")),
     "python -m experiments.fingerprint --engine compiled": Shrink(add=("--weeks", "3", "--seeds", "0")),
+    "python -m experiments.fingerprint --engine batched": Shrink(add=("--weeks", "3", "--seeds", "0")),
     "python -m experiments.bench --sweep-runs 0": Shrink(add=("--sizes", "50", "--same-weeks", "1",
                                                               "--context-weeks", "5", "--steps", "10",
                                                               "--seeds", "1", "--batch-seeds", "2")),
