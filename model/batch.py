@@ -51,7 +51,6 @@ from .hours import allocate_collaboration_hours, deep_form_mandate
 from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
 from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, condensed_index
-from .relations import working_together
 from .residents import (
     _GROUP_DRAWS,
     _MAX_FUNDERS,
@@ -523,12 +522,16 @@ class SeedBatch:
         p.held[Form.CO_CREATION] &= ~outcomes.cocreation_ended
 
     def update_relations(self, contact: np.ndarray, outcomes: Outcomes) -> None:
-        k, p, week, prm = self.kernels, self.pairs, self.this_week, self.params
-        working = working_together(p, outcomes.referral, contact)
-        p.trust[:] = k.update_trust(p, working, outcomes.successes, outcomes.failures, prm)
-        fam, trust = k.fade_relations(p, contact | working, week, prm)
-        p.familiarity[:], p.trust[:] = fam, trust
-        p.understanding[:] = k.build_understanding(p, week.at_forum, week, prm)
+        """As :meth:`CentreModel.update_relations` — ``working_together``, ``update_trust``,
+        ``fade_relations``, ``build_understanding`` — in one pass over every seed's pairs."""
+        p, week, prm = self.pairs, self.this_week, self.params
+        factor = 1.0 - (1.0 - prm.system_decay_factor) * np.asarray(week.upkeep)
+        keep, pull = 1.0 - prm.familiarity_decay * factor, prm.trust_decay * factor
+        _update_relations(p.held, p.familiarity, p.trust, p.understanding, week.present, contact,
+                          outcomes.referral, outcomes.successes, outcomes.failures, week.at_forum,
+                          float(prm.trust_gain_contact), float(prm.trust_gain_success),
+                          float(prm.trust_loss_failure), keep, pull, self.P, float(prm.baseline_trust),
+                          float(prm.understanding_gain), 1.0 - prm.understanding_decay)  # fmt: skip
 
     def volunteer_turnover(self, outcomes: Outcomes) -> None:
         t, p, prm, A = self.actors, self.pairs, self.params, self.A
@@ -654,6 +657,38 @@ _OUTCOME_FIELDS = tuple(Outcomes.__dataclass_fields__)
 _BOOK_FIELDS = tuple(Handovers.__dataclass_fields__)
 _COHORTS = ("size", "reached", "referred", "in_joint")
 _CO_CREATION = int(Form.CO_CREATION)
+_KS, _AL, _RE, _JA = (int(f) for f in (Form.KNOWLEDGE_SHARING, Form.ALIGNMENT, Form.RESOURCE_EXCHANGE,
+                                       Form.JOINT_ACTION))  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _update_relations(held, fam, trust, understanding, present, contact, referral, successes, failures,
+                      at_forum, gain_contact, gain_success, loss_failure, keep_familiarity, trust_pull,
+                      per_seed, baseline, gain, keep):  # fmt: skip
+    """In place, pair by pair, what ``working_together``, ``_update_trust``,
+    ``_fade_relations`` and ``_build_understanding`` (``model/compiled.py``) do in turn."""
+    for k in range(len(fam)):
+        met = contact[k]
+        working = (held[_RE, k] or held[_JA, k] or held[_CO_CREATION, k]
+                   or (held[_AL, k] and (referral[k] or met)) or (held[_KS, k] and met))  # fmt: skip
+        t = trust[k]
+        if working:
+            t = t + gain_contact * (1.0 - t)
+        if successes[k] > 0:
+            t = t + gain_success * (1.0 - t)
+        if failures[k] > 0:
+            t = t - loss_failure * t
+        t = min(max(t, 0.0), 1.0)
+        if present[k] and not (met or working):
+            s = k // per_seed
+            fam[k] = fam[k] * keep_familiarity[s]
+            t = t - trust_pull[s] * (t - baseline)
+        trust[k] = t
+        u = understanding[k]
+        if present[k] and (held[_AL, k] or held[_JA, k] or held[_CO_CREATION, k] or at_forum[k]):
+            understanding[k] = u + gain * (1.0 - u)
+        else:
+            understanding[k] = u * keep
 
 
 @njit(cache=True, nogil=True)
