@@ -320,6 +320,11 @@ def _hours_in_use(held, cost, iu, ju, n_rows):
     total_i, total_j = np.zeros(n_rows), np.zeros(n_rows)
     binding_i, binding_j = np.zeros(n_rows), np.zeros(n_rows)
     for k in range(len(iu)):
+        holds_any = False
+        for g in range(1, held.shape[0]):
+            holds_any = holds_any or held[g, k]
+        if not holds_any:
+            continue  # it would add +0.0 to both partners: no change, bit for bit
         pair_total = cost[1, k] * held[1, k]
         for g in range(2, held.shape[0]):
             pair_total = pair_total + cost[g, k] * held[g, k]
@@ -345,9 +350,17 @@ def _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, 
                           rows_per_seed):
     held = held.copy()
     _drop_misfits(held, cost, priority, binding_budget, iu, ju, binding, rows_per_seed)
-    _, binding_used = _hours_in_use(held, cost, iu, ju, len(budget))
-    _drop_misfits(held, cost, priority, budget - binding_used, iu, ju, loose, rows_per_seed)
+    # The binding hours in use, as _hours_in_use sums them (pairs holding neither binding
+    # form would add +0.0).
+    binding_i, binding_j = np.zeros(len(budget)), np.zeros(len(budget))
+    for k in range(len(iu)):
+        if held[_JA, k] or held[_CC, k]:
+            pair_binding = cost[_JA, k] * held[_JA, k] + cost[_CC, k] * held[_CC, k]
+            binding_i[iu[k]] += pair_binding
+            binding_j[ju[k]] += pair_binding
+    _drop_misfits(held, cost, priority, budget - (binding_i + binding_j), iu, ju, loose, rows_per_seed)
     return held
+
 
 
 @njit(cache=True, nogil=True)
