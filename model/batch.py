@@ -42,6 +42,7 @@ from .centre_model import (
     _TIE_MEASURES,
     WEEKLY_MEASURES,
     CentreModel,
+    weekly_schedule,
 )
 from .coordination import forum_hours
 from .encounters import select_forum_attendees
@@ -244,20 +245,7 @@ class SeedBatch:
         for s, m in enumerate(self.models):
             m.rng.random(out=self.u_model[s])
             m.residents.rng.random(out=self.u_residents[s])
-        self.apply_funding_expiry()
-        self.vary_volunteer_hours()
-        self.allocate_hours()
-        contact = self.meet()
-        self.update_forms()
-        self.enforce_hour_budgets()
-        self.continue_handover()
-        outcomes = self.realise_outcomes()
-        self.end_concluded_efforts(outcomes)
-        self.update_relations(contact, outcomes)
-        self.volunteer_turnover(outcomes)
-        self.serve_residents(outcomes)
-        self.advance_clocks(outcomes)
-        self.collect_statistics(outcomes)
+        weekly_schedule(self)
 
     def run(self, weeks: int, on_week: Callable[[SeedBatch], None] | None = None) -> None:
         """``weeks`` weeks; ``on_week(batch)`` after each (e.g. to save networks)."""

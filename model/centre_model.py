@@ -108,6 +108,26 @@ _TIE_MEASURES, _PALETTE_MEASURES = _palette_measures()
 #: A forum attended by fewer than this share of its lively attendance counts as gone.
 
 
+def weekly_schedule(centre) -> None:
+    """The submodels of a week, in the order of the ODD's process overview (§ 3), after
+    the week's draws: for one centre (:class:`CentreModel`) or a batch of seeds
+    (:class:`model.batch.SeedBatch`), which has the same submodels."""
+    centre.apply_funding_expiry()
+    centre.vary_volunteer_hours()
+    centre.allocate_hours()
+    contact = centre.meet()
+    centre.update_forms()
+    centre.enforce_hour_budgets()
+    centre.continue_handover()
+    outcomes = centre.realise_outcomes()
+    centre.end_concluded_efforts(outcomes)
+    centre.update_relations(contact, outcomes)
+    centre.volunteer_turnover(outcomes)
+    centre.serve_residents(outcomes)
+    centre.advance_clocks(outcomes)
+    centre.collect_statistics(outcomes)
+
+
 class CentreModel(mesa.Model):
     """One medborgercenter over weeks.
 
@@ -186,20 +206,11 @@ class CentreModel(mesa.Model):
     def step(self) -> None:
         """One week, in the order of the ODD's process overview."""
         self._draw_uniforms()
-        self.apply_funding_expiry()
-        self.vary_volunteer_hours()
-        self.allocate_hours()
-        contact = self.meet()
-        self.update_forms()
-        self.enforce_hour_budgets()
-        self.continue_handover()
-        outcomes = self.realise_outcomes()
-        self.end_concluded_efforts(outcomes)
-        self.update_relations(contact, outcomes)
-        self.volunteer_turnover(outcomes)
+        weekly_schedule(self)
+
+    def serve_residents(self, outcomes: Outcomes) -> None:
+        """The residents' week (``model/residents.py``, ODD § 7.13)."""
         self.residents.serve_residents(self, outcomes)
-        self.advance_clocks(outcomes)
-        self.collect_statistics(outcomes)
 
     def _draw_uniforms(self) -> None:
         """All of this week's random numbers, in two blocks of fixed shape and order, so
