@@ -89,7 +89,8 @@ class RunConfig:
         replicates: number of replicate seeds batched inside this job.
         steps: weeks to simulate.
         engine: ``batched`` (default: the job's seeds run together as one batch,
-            ``model/batch.py``), ``vectorised`` (one seed after another), ``compiled``
+            ``model/batch.py``; a lone seed runs on its own model), ``vectorised`` (one
+            seed after another), ``compiled``
             (the same with numba loops) or ``reference`` (per-pair loops, slow); every
             engine gives identical results.
         network_weeks: weeks at which to also export the network (mapping) files.

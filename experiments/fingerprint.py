@@ -9,7 +9,9 @@ Runs ``--weeks`` weeks of every centre preset under the baseline and under
 preset and then stops), for each seed, composed as the CLI composes a run; hashes the
 weekly table, the actors and the ties (and the network at week ``--weeks // 2``) of each
 case, exactly (every float's bits, every dtype and column name). Prints one line per case
-and the total; equal totals before and after a change mean identical outputs.
+and the total; equal totals before and after a change mean identical outputs. A case's
+seeds run in one job, so ``--engine batched`` runs them as one batch and each seed's rows
+must hash as if it had run alone.
 """
 
 from __future__ import annotations
@@ -38,19 +40,35 @@ def frame_digest(frame: pd.DataFrame, digest) -> None:
             digest.update(repr(values.tolist()).encode())
 
 
-def case_fingerprint(preset: str, scenario: str, seed: int, weeks: int, engine: str) -> str:
-    """The hash of one preset, scenario and seed's outputs after ``weeks`` weeks."""
+def case_fingerprints(preset: str, scenario: str, seeds, weeks: int, engine: str) -> list[str]:
+    """The hash of each seed's outputs after ``weeks`` weeks, for one preset and scenario.
+
+    The seeds run in one job (so ``engine=batched`` runs them as one batch); each seed's
+    rows are hashed on their own, as if the seed had run alone."""
     from .cli import compose_run
     from .simulate import simulate
 
     mid = max(weeks // 2, 1)
-    run = compose_run([f"centre={preset}", *SCENARIOS[scenario], f"seed={seed}", "replicates=1",
-                       f"steps={weeks}", f"engine={engine}", f"network_weeks=[{mid}]"])  # fmt: skip
-    result = simulate(run)
-    digest = hashlib.sha256()
-    for frame in (result.timeseries, result.actors, result.ties, *result.networks.values()):
-        frame_digest(frame, digest)
-    return digest.hexdigest()[:16]
+    seeds = list(seeds)
+    consecutive = seeds == list(range(seeds[0], seeds[0] + len(seeds)))
+    groups = [seeds] if consecutive else [[seed] for seed in seeds]
+    hashes = []
+    for group in groups:
+        run = compose_run([f"centre={preset}", *SCENARIOS[scenario], f"seed={group[0]}",
+                           f"replicates={len(group)}", f"steps={weeks}", f"engine={engine}",
+                           f"network_weeks=[{mid}]"])  # fmt: skip
+        result = simulate(run)
+        for seed in group:
+            digest = hashlib.sha256()
+            for frame in (result.timeseries, result.actors, result.ties, *result.networks.values()):
+                frame_digest(frame[frame["seed"] == seed].reset_index(drop=True), digest)
+            hashes.append(digest.hexdigest()[:16])
+    return hashes
+
+
+def case_fingerprint(preset: str, scenario: str, seed: int, weeks: int, engine: str) -> str:
+    """The hash of one preset, scenario and seed's outputs after ``weeks`` weeks."""
+    return case_fingerprints(preset, scenario, [seed], weeks, engine)[0]
 
 
 def fingerprint(weeks: int = 120, seeds=(0, 1), engine: str = "vectorised", presets=PRESETS,
@@ -59,8 +77,7 @@ def fingerprint(weeks: int = 120, seeds=(0, 1), engine: str = "vectorised", pres
     total = hashlib.sha256()
     for preset in presets:
         for scenario in SCENARIOS:
-            for seed in seeds:
-                h = case_fingerprint(preset, scenario, seed, weeks, engine)
+            for seed, h in zip(seeds, case_fingerprints(preset, scenario, seeds, weeks, engine), strict=True):
                 total.update(h.encode())
                 if echo is not None:
                     echo(f"{preset:13s} {scenario:18s} seed {seed}: {h}")

@@ -127,7 +127,9 @@ def simulate(run: RunConfig, progress=None) -> RunResult:
         else:
             groups.append((seed_run, [seed]))
     for seed_run, seeds in groups:
-        if run.engine == "batched":
+        # A lone seed runs on its own model (the same numbers): a batch of one would gain
+        # nothing and, the first time on a machine, wait for the compiled loops to compile.
+        if run.engine == "batched" and len(seeds) > 1:
             parts += simulate_batch(seed_run, seeds)
         else:
             parts.append(simulate_seed(seed_run, seeds[0]))
