@@ -51,7 +51,8 @@ from .handover import Handovers
 from .hours import allocate_collaboration_hours, deep_form_mandate
 from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
-from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, condensed_index
+from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, advance_pair_clocks, condensed_index
+from .relations import working_together
 from .residents import (
     _GROUP_DRAWS,
     _MAX_FUNDERS,
@@ -184,7 +185,7 @@ class SeedBatch:
             r = m.residents
             r.u_group, r.u_tips, r.u_funders = self.u_group[s], u_tips[s], u_funders[s]
         cohorts = {}
-        for name in ("size", "reached", "referred", "in_joint"):
+        for name in _COHORTS:
             big = np.stack([getattr(m.residents.state, name) for m in models])
             for s, m in enumerate(models):
                 setattr(m.residents.state, name, big[s])
@@ -232,7 +233,7 @@ class SeedBatch:
             big = getattr(self.pairs, name).reshape(N_FORMS, S, self.P)
             big[:, s, :] = getattr(m.pairs, name)
             setattr(m.pairs, name, big[:, s, :])
-        for name in ("size", "reached", "referred", "in_joint"):
+        for name in _COHORTS:
             big = getattr(self.residents, name)
             big[s] = getattr(m.residents.state, name)
             setattr(m.residents.state, name, big[s])
@@ -510,16 +511,12 @@ class SeedBatch:
         p.held[Form.CO_CREATION] &= ~outcomes.cocreation_ended
 
     def update_relations(self, contact: np.ndarray, outcomes: Outcomes) -> None:
-        """As :meth:`CentreModel.update_relations` — ``working_together``, ``update_trust``,
-        ``fade_relations``, ``build_understanding`` — in one pass over every seed's pairs."""
-        p, week, prm = self.pairs, self.this_week, self.params
-        factor = 1.0 - (1.0 - prm.system_decay_factor) * np.asarray(week.upkeep)
-        keep, pull = 1.0 - prm.familiarity_decay * factor, prm.trust_decay * factor
-        _update_relations(p.held, p.familiarity, p.trust, p.understanding, week.present, contact,
-                          outcomes.referral, outcomes.successes, outcomes.failures, week.at_forum,
-                          float(prm.trust_gain_contact), float(prm.trust_gain_success),
-                          float(prm.trust_loss_failure), keep, pull, self.P, float(prm.baseline_trust),
-                          float(prm.understanding_gain), 1.0 - prm.understanding_decay)  # fmt: skip
+        """As :meth:`CentreModel.update_relations`, for every seed (writing into its blocks)."""
+        k, p, week, prm = self.kernels, self.pairs, self.this_week, self.params
+        working = working_together(p, outcomes.referral, contact)
+        p.trust[:] = k.update_trust(p, working, outcomes.successes, outcomes.failures, prm)
+        p.familiarity[:], p.trust[:] = k.fade_relations(p, contact | working, week, prm)
+        p.understanding[:] = k.build_understanding(p, week.at_forum, week, prm)
 
     def volunteer_turnover(self, outcomes: Outcomes) -> None:
         t, p, prm, A = self.actors, self.pairs, self.params, self.A
@@ -559,10 +556,8 @@ class SeedBatch:
             self._after_own_code([s for s, m in enumerate(self.models) if len(m.interventions) != before[s]])
 
     def advance_clocks(self, outcomes: Outcomes) -> None:
-        """As :meth:`CentreModel.advance_clocks`, in one pass over every seed's pairs."""
-        p = self.pairs
-        _advance_clocks(p.held, p.weeks_held, p.cocreation_weeks, p.successes, p.failures,
-                        outcomes.successes, outcomes.failures)  # fmt: skip
+        """As :meth:`CentreModel.advance_clocks`, for every seed's pairs."""
+        advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
 
     def collect_statistics(self, outcomes: Outcomes) -> None:
         """Every seed's ``WEEKLY_MEASURES``, as :meth:`CentreModel.collect_statistics`."""
@@ -644,52 +639,6 @@ class SeedBatch:
 _OUTCOME_FIELDS = tuple(Outcomes.__dataclass_fields__)
 _BOOK_FIELDS = tuple(Handovers.__dataclass_fields__)
 _COHORTS = ("size", "reached", "referred", "in_joint")
-_CO_CREATION = int(Form.CO_CREATION)
-_KS, _AL, _RE, _JA = (int(f) for f in (Form.KNOWLEDGE_SHARING, Form.ALIGNMENT, Form.RESOURCE_EXCHANGE,
-                                       Form.JOINT_ACTION))  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def _update_relations(held, fam, trust, understanding, present, contact, referral, successes, failures,
-                      at_forum, gain_contact, gain_success, loss_failure, keep_familiarity, trust_pull,
-                      per_seed, baseline, gain, keep):  # fmt: skip
-    """In place, pair by pair, what ``working_together``, ``_update_trust``,
-    ``_fade_relations`` and ``_build_understanding`` (``model/compiled.py``) do in turn."""
-    for k in range(len(fam)):
-        met = contact[k]
-        working = (held[_RE, k] or held[_JA, k] or held[_CO_CREATION, k]
-                   or (held[_AL, k] and (referral[k] or met)) or (held[_KS, k] and met))  # fmt: skip
-        t = trust[k]
-        if working:
-            t = t + gain_contact * (1.0 - t)
-        if successes[k] > 0:
-            t = t + gain_success * (1.0 - t)
-        if failures[k] > 0:
-            t = t - loss_failure * t
-        t = min(max(t, 0.0), 1.0)
-        if present[k] and not (met or working):
-            s = k // per_seed
-            fam[k] = fam[k] * keep_familiarity[s]
-            t = t - trust_pull[s] * (t - baseline)
-        trust[k] = t
-        u = understanding[k]
-        if present[k] and (held[_AL, k] or held[_JA, k] or held[_CO_CREATION, k] or at_forum[k]):
-            understanding[k] = u + gain * (1.0 - u)
-        else:
-            understanding[k] = u * keep
-
-
-@njit(cache=True, nogil=True)
-def _advance_clocks(held, weeks_held, cocreation_weeks, successes, failures, won, lost):
-    """Weeks each form has been held (0 when not), co-creation weeks, success and failure
-    counts, updated in place."""
-    for k in range(held.shape[1]):
-        for g in range(held.shape[0]):
-            weeks_held[g, k] = weeks_held[g, k] + 1 if held[g, k] else 0
-        if held[_CO_CREATION, k]:
-            cocreation_weeks[k] += 1
-        successes[k] += won[k]
-        failures[k] += lost[k]
 
 
 @njit(cache=True, nogil=True)

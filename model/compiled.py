@@ -11,7 +11,9 @@ budgets), so ``tests/test_reference.py`` can demand equality to the last bit, we
 No ``exp`` or ``log`` is compiled: numpy's and LLVM's may differ in the last bit, so
 those stay in numpy (the residents' submodels). ``sqrt``, ``+ − × ÷``, ``min`` and ``max``
 are correctly rounded in both. The introductions and the handover book stay vectorised
-(few calls, sorting and bookkeeping that a loop would not speed up).
+(few calls, sorting and bookkeeping that a loop would not speed up). A centre's model or a
+batch of seeds (``model/batch.py``) call the same functions: a week's centre-level numbers
+come one per seed (``per_seed_values``).
 
 The loops are compiled on first use and cached on disk (``cache=True``), so a second
 process loads them instead of compiling; ``docs/performance.md`` has the numbers.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from . import encounters, handover
+from . import encounters, handover, transitions
 from .forms import BINDING, LOOSE, Form
 from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes
@@ -96,113 +98,11 @@ def _learn_from_contact(fam, introduced, encountered, sought, at_forum, intro_ra
 
 
 # ------------------------------------------------------------------ transitions
-def eligible_forms(pairs, week, params, *, stay: bool):
-    """Compiled :func:`model.transitions.eligible_forms`."""
-    p = pairs
-    s = params.stay_factor if stay else 1.0
-    threshold = s * np.array([params.familiarity_to_enter, params.trust_to_enter,
-                              params.understanding_to_enter], dtype=np.float64)  # fmt: skip
-    return _eligible_forms(p.iu, p.ju, p.familiarity, p.trust, p.understanding, p.shared_targets,
-                           p.complementary, p.successes, week.present, week.mandate, threshold,
-                           s * params.mandate_to_enter_deep,
-                           int(params.successes_for_cocreation))  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def _eligible_forms(iu, ju, fam, trust, understanding, shared_targets, complementary, successes, present,
-                    mandate, threshold, mandate_needed, successes_needed):  # fmt: skip
-    n_forms = threshold.shape[1]
-    out = np.zeros((n_forms, len(fam)), dtype=np.bool_)
-    for k in range(len(fam)):
-        if not present[k]:
-            continue
-        mandate_ok = mandate[iu[k]] * mandate[ju[k]] >= mandate_needed
-        for g in range(1, n_forms):
-            base = (fam[k] >= threshold[0, g] and trust[k] >= threshold[1, g]
-                    and understanding[k] >= threshold[2, g])  # fmt: skip
-            if g == _AL:
-                base = base and shared_targets[k] > 0
-            elif g == _RE:
-                base = base and complementary[k]
-            elif g == _JA:
-                base = base and shared_targets[k] > 0 and mandate_ok
-            elif g == _CC:
-                base = base and successes[k] >= successes_needed and mandate_ok
-            out[g, k] = base
-    return out
-
-
-def uptake_chance(pairs, actors, week, params):
-    """Compiled :func:`model.transitions.uptake_chance`."""
-    p, a = pairs, actors
-    overview = params.no_overview_factor + (1.0 - params.no_overview_factor) * np.asarray(week.overview)
-    overview, per_seed = per_seed_values(overview, len(p.iu))
-    return _uptake_chance(p.iu, p.ju, p.interdependence, p.overlap, week.mandate, a.affinity,
-                          a.risk_willingness, a.cocreation_experience, a.kind,
-                          np.asarray(params.upgrade_rate, dtype=np.float64), float(params.same_hours_weight),
-                          overview, per_seed, 1.0 + params.housing_social_cocreation_bonus)  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def _uptake_chance(iu, ju, interdependence, overlap, mandate, affinity, risk_willingness, experience, kind,
-                   upgrade_rate, same_hours_weight, overview, per_seed, housing_social_bonus):  # fmt: skip
-    n_forms = len(upgrade_rate)
-    chance = np.zeros((n_forms, len(iu)))
-    for k in range(len(iu)):
-        i, j = iu[k], ju[k]
-        m = mandate[i] * mandate[j]
-        risk = 0.5 + 0.5 * (risk_willingness[i] + risk_willingness[j])
-        for g in range(1, n_forms):
-            c = upgrade_rate[g] * np.sqrt(affinity[i, g] * affinity[j, g])
-            if g == 1:
-                c = c * 1.0
-            elif g <= 3:
-                c = c * np.sqrt(m)
-            elif g == 4:
-                c = c * m
-            else:
-                c = c * (m * m)
-            if g >= _AL:
-                c = c * (0.5 + interdependence[k])
-            if g == _AL:
-                c = c * (0.5 + 0.5 * min(same_hours_weight * overlap[k], 1.0)) * overview[k // per_seed]
-            if g == _JA or g == _CC:
-                c = c * risk
-            if g == _CC:
-                both = 0.5 + 0.5 * (experience[i] + experience[j])
-                social = kind[i] == _HOUSING_SOCIAL or kind[j] == _HOUSING_SOCIAL
-                c = c * both * (housing_social_bonus if social else 1.0)
-            chance[g, k] = c
-    return chance
-
-
-def update_palette(pairs, enter, stay, chance, hours_ok, week, params, u):
-    """Compiled :func:`model.transitions.update_palette`."""
-    return _update_palette(pairs.held, enter, stay, chance, hours_ok, week.present, u,
-                           float(params.downgrade_rate))  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def _update_palette(held, enter, stay, chance, hours_ok, present, u, downgrade_rate):
-    out = held.copy()  # row 0 (no form) is left as it is, as the vectorised engine does
-    for g in range(1, held.shape[0]):
-        for k in range(held.shape[1]):
-            if not present[k]:
-                out[g, k] = False
-            elif held[g, k]:
-                out[g, k] = not ((not stay[g, k]) and u[g, k] < downgrade_rate)
-            else:
-                out[g, k] = enter[g, k] and hours_ok[g, k] and u[g, k] < chance[g, k]
-    return out
-
-
 def take_up_and_drop(pairs, actors, week, params, spare, spare_binding, u):
-    """The new (6, P) ``held`` of :meth:`model.CentreModel.update_forms` in one pass:
-    :func:`eligible_forms` (to enter and to stay), :func:`model.transitions.hours_allow`,
-    :func:`uptake_chance` and :func:`update_palette`, with each form's chance computed only
-    where the pair could take it up (most pairs, most weeks, cannot), so a week touches
-    each pair once (issue 11, item 3). Used by the batched engine; the same numbers as
-    the separate kernels (``tests/test_batch.py``)."""
+    """Compiled :func:`model.transitions.take_up_and_drop` in one pass over pairs: each
+    form's chance is computed only where the pair could take it up (most pairs, most
+    weeks, cannot), so a week touches each pair once (issue 11, item 3). The same numbers
+    as the vectorised steps (``tests/test_reference.py``, ``tests/test_batch.py``)."""
     p, a = pairs, actors
     forms = np.array([params.familiarity_to_enter, params.trust_to_enter, params.understanding_to_enter],
                      dtype=np.float64)  # fmt: skip
@@ -228,9 +128,9 @@ def _take_up_and_drop(iu, ju, held, fam, trust, understanding, shared_targets, c
                       risk_willingness, experience, kind, bounds, mandate_to_enter, mandate_to_stay,
                       successes_needed, upgrade_rate, same_hours_weight, overview, per_seed,
                       housing_social_bonus, downgrade_rate, u):  # fmt: skip
-    # The conditions of _eligible_forms and the chance of _uptake_chance, written out
-    # here (a call per pair and form, or an inlined helper taking arrays, costs several
-    # times the work: measured in docs/performance.md).
+    # The conditions of eligible_forms and the chance of uptake_chance
+    # (model/transitions.py), written out per pair (a numba helper taking arrays, even
+    # inlined, made this several times slower: measured).
     out = held.copy()  # row 0 (no form) is left as it is
     for k in range(held.shape[1]):
         if not present[k]:
@@ -668,4 +568,9 @@ def per_seed_values(values, n_pairs: int) -> tuple[np.ndarray, int]:
 
 #: Kept vectorised (see the module docstring).
 choose_introductions = encounters.choose_introductions
+#: The separate steps of taking forms up: the model calls ``take_up_and_drop`` (one pass
+#: over pairs here), so the compiled set keeps their vectorised versions for completeness.
+eligible_forms = transitions.eligible_forms
+uptake_chance = transitions.uptake_chance
+update_palette = transitions.update_palette
 continue_handover = handover.continue_handover

@@ -138,3 +138,12 @@ class PairState:
     def reset_pairs_of(self, row: int) -> None:
         """End every pair of one actor cleanly (used when an actor leaves)."""
         self.reset_pairs(self.partner_index(row)[1])
+
+
+def advance_pair_clocks(pairs, successes: np.ndarray, failures: np.ndarray) -> None:
+    """One week on, in place (so a batch's per-seed views stay its blocks): weeks each
+    form has been held (0 when not held), weeks of co-creation, success and failure counts."""
+    pairs.weeks_held[...] = np.where(pairs.held, pairs.weeks_held + 1, 0)
+    pairs.cocreation_weeks += pairs.held[Form.CO_CREATION].astype(np.int32)
+    pairs.successes += successes.astype(np.int32)
+    pairs.failures += failures.astype(np.int32)
