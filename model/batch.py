@@ -467,7 +467,9 @@ class SeedBatch:
         u = np.ascontiguousarray(self.u_pair[:, _ROW["form_0"]: _ROW["form_0"] + N_FORMS, :]
                                  .transpose(1, 0, 2)).reshape(N_FORMS, -1)  # fmt: skip
         spare, spare_binding = week.budget - used, week.binding_budget - used_binding
+        before = p.held.copy()
         p.held[:] = k.take_up_and_drop(p, t, week, prm, spare, spare_binding, u)
+        self.taken_up = p.held & ~before  # what each seed's model records for its observers
 
     def enforce_hour_budgets(self) -> None:
         k, p, week = self.kernels, self.pairs, self.this_week
@@ -601,9 +603,18 @@ class SeedBatch:
 
     # ------------------------------------------------------------------ outputs
     def at_week(self) -> list[CentreModel]:
-        """The seeds' models with their clocks at this week (to read their state or
-        outputs mid-run, e.g. ``ties_frame()``)."""
-        return [self._clock(s) for s in range(self.n_seeds)]
+        """The seeds' models as each would be after this week alone: clock at this week,
+        and the week's records an observer reads (``outcomes``, ``taken_up``) as views of
+        its block — to read state or outputs mid-run (``ties_frame()``, validation)."""
+        P = self.P
+        models = []
+        for s in range(self.n_seeds):
+            m, block = self._clock(s), slice(s * P, (s + 1) * P)
+            if self.week:
+                m.outcomes = Outcomes(*(getattr(self.outcomes, name)[block] for name in _OUTCOME_FIELDS))
+                m.taken_up = self.taken_up[:, block]
+            models.append(m)
+        return models
 
     def timeseries(self, seeds: Sequence[int] | None = None):
         """Every seed's weekly table, seeds one after another (columns ``seed`` (the

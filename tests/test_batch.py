@@ -106,3 +106,26 @@ def test_seed_sums_add_up_as_numpy_does():
         expected = [values[s * per_seed:(s + 1) * per_seed][mask[s * per_seed:(s + 1) * per_seed]].sum()
                     for s in range(3)]  # fmt: skip
         assert seed_sums(values, mask, per_seed).tolist() == expected
+
+
+def test_at_week_gives_each_seed_the_records_of_its_week():
+    """Observers (validation) read each seed's ``outcomes`` and ``taken_up`` mid-run: they
+    are that seed's own week, the same as its model alone records, week by week — with
+    newcomers arriving, so the pair arrays grow mid-run."""
+    run = compose_run(["centre=housing_area", "scenario=newcomers", "replicates=1", "steps=80"])
+    seeds = [0, 1]
+    batch = SeedBatch([build_model(run, s) for s in seeds])
+    alone = [build_model(run, s) for s in seeds]
+    seen = 0
+    for _ in range(80):
+        batch.step()
+        for model in alone:
+            model.step()
+        for batched, single in zip(batch.at_week(), alone, strict=True):
+            assert batched.week == single.week
+            np.testing.assert_array_equal(batched.taken_up, single.taken_up)
+            for name in ("referral", "exchange_success", "joint_failure", "cocreation_success"):
+                np.testing.assert_array_equal(getattr(batched.outcomes, name), getattr(single.outcomes, name))
+            np.testing.assert_array_equal(batched.present, single.present)
+            seen += int(single.taken_up.sum())
+    assert seen > 0  # forms were taken up: the comparison was not of empty records
