@@ -601,6 +601,12 @@ class SeedBatch:
         """Week 0, as each model recorded it when built."""
         return np.array([[float(m.stats[name]) for name in WEEKLY_MEASURES] for m in self.models])
 
+    def remove_actor(self, seed: int, name: str) -> None:
+        """Seed number ``seed`` of the batch (0 … S − 1) loses the actor ``name`` before
+        the next week, as :meth:`CentreModel.remove_actor` between two steps would."""
+        self._clock(seed).remove_actor(name)
+        self._after_own_code([seed])
+
     # ------------------------------------------------------------------ outputs
     def at_week(self) -> list[CentreModel]:
         """The seeds' models as each would be after this week alone: clock at this week,

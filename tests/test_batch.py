@@ -129,3 +129,30 @@ def test_at_week_gives_each_seed_the_records_of_its_week():
             np.testing.assert_array_equal(batched.present, single.present)
             seen += int(single.taken_up.sum())
     assert seen > 0  # forms were taken up: the comparison was not of empty records
+
+
+def test_an_actor_removed_from_one_seed_mid_run_is_that_seed_alone():
+    """``SeedBatch.remove_actor`` (validation's "lose the most central actor") changes its
+    seed exactly as ``CentreModel.remove_actor`` between two steps, and no other seed."""
+    run = compose_run(["centre=housing_area", "replicates=1", "steps=60"])
+    seeds = [0, 1]
+    batch = SeedBatch([build_model(run, s) for s in seeds])
+    untouched = run_batch(lambda s: build_model(run, s), seeds, 60).timeseries(seeds)
+    batch.run(30)
+    name = batch.models[1].actor_by_row[0].name
+    batch.remove_actor(1, name)
+    batch.run(30)
+    batch.finish()
+    table = batch.timeseries(seeds)
+    alone = build_model(run, 1)
+    for _ in range(30):
+        alone.step()
+    alone.remove_actor(name)
+    for _ in range(30):
+        alone.step()
+    expected = alone.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    got = table[table["seed"] == 1].drop(columns=["seed", "step"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert batch.models[1].interventions == alone.interventions
+    pd.testing.assert_frame_equal(table[table["seed"] == 0], untouched[untouched["seed"] == 0])
+    assert not table[table["seed"] == 1]["ties_any"].equals(untouched[untouched["seed"] == 1]["ties_any"])
