@@ -10,6 +10,9 @@ seeds is pinned down, not how sure we are about a real centre.
   (scenario − baseline run with the same seeds, so common random numbers cancel).
 - :func:`relative_change`: the ratio of means minus one with a paired bootstrap interval
   (``scipy.stats.bootstrap``); a ratio is skewed, so no normal approximation.
+- :func:`cluster_bootstrap`: a statistic of counts pooled over seeds (e.g. successes
+  per event, over all of a run's events) with seeds resampled whole: the events of one
+  run are not independent of each other, the runs are.
 - :func:`band`: per-week mean and interval of a column, for plots.
 
 Every interval can be bounded where the quantity is: a count's mean is never below zero,
@@ -64,6 +67,10 @@ class Interval:
         """True when there is an interval (two seeds or more, finite ends)."""
         finite = math.isfinite(self.low) and math.isfinite(self.high)
         return self.method not in (ONE_SEED, FEW_SEEDS) and finite
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        """``(estimate, low, high)``, for callers that unpack."""
+        return self.estimate, self.low, self.high
 
     def excludes(self, value: float = 0.0) -> bool:
         """True when the interval lies wholly above or below ``value`` (e.g. no change)."""
@@ -137,17 +144,47 @@ def relative_change(scenario, baseline, level: float = LEVEL, seed: int = 0,
         with np.errstate(divide="ignore", invalid="ignore"):
             return a.mean(axis=axis) / c.mean(axis=axis) - 1
 
+    low, high = _bootstrap_interval((x, y), ratio, level, seed, n_resamples, paired=True, vectorized=True)
+    low, high = _bounded(low, high, (-1.0, None))
+    return Interval(estimate, low, high, n, level, "bootstrap")
+
+
+def _bootstrap_interval(data: tuple, statistic, level: float, seed: int, n_resamples: int,
+                        **options) -> tuple[float, float]:  # fmt: skip
+    """BCa interval where the resamples allow it, else percentile (NaN if neither)."""
     low = high = math.nan
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # degenerate resamples: we fall back below
-            result = _scipy.bootstrap((x, y), ratio, paired=True, vectorized=True,
-                                      confidence_level=level, n_resamples=n_resamples,
-                                      method=method, rng=np.random.default_rng(seed))  # fmt: skip
+            result = _scipy.bootstrap(data, statistic, confidence_level=level, n_resamples=n_resamples,
+                                      method=method, rng=np.random.default_rng(seed), **options)  # fmt: skip
         low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
         if math.isfinite(low) and math.isfinite(high):
             break
-    low, high = _bounded(low, high, (-1.0, None))
+    return low, high
+
+
+def cluster_bootstrap(columns: pd.DataFrame, statistic, level: float = LEVEL, seed: int = 0,
+                      n_resamples: int = N_RESAMPLES) -> Interval:  # fmt: skip
+    """``statistic`` of counts pooled over seeds, with seeds resampled whole.
+
+    ``columns`` has one row per seed; ``statistic`` takes a dict of column arrays and
+    returns a float (e.g. ``sum(successes) / sum(events)``); NaN when undefined (no
+    events). Fewer than :data:`MIN_BOOTSTRAP_SEEDS` seeds give no interval.
+    """
+    data = {c: columns[c].to_numpy(float) for c in columns.columns}
+    estimate = float(statistic(data))
+    n = len(columns)
+    if n < 2 or not math.isfinite(estimate):
+        return Interval(estimate, math.nan, math.nan, n, level, ONE_SEED if n < 2 else "bootstrap")
+    if n < MIN_BOOTSTRAP_SEEDS:
+        return Interval(estimate, math.nan, math.nan, n, level, FEW_SEEDS)
+
+    def resampled(index):
+        return statistic({c: v[index] for c, v in data.items()})
+
+    low, high = _bootstrap_interval((np.arange(n),), resampled, level, seed, n_resamples,
+                                    vectorized=False)  # fmt: skip
     return Interval(estimate, low, high, n, level, "bootstrap")
 
 

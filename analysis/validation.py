@@ -24,11 +24,13 @@ Runs are shared: an :class:`Arm` is run once per seed (in parallel with joblib) 
 per-seed measures are reused by every pattern that needs it. Each seed's run is a pure
 function of (arm, seed), so results do not depend on the number of workers.
 
-Statistics (one private section below): mean paired differences over seeds (same seed in
-both arms: common random numbers) get a Student-t 95 % interval; ratios and relative
-changes (ratio of means over paired seeds, minus one) a percentile bootstrap
-(``scipy.stats.bootstrap``), which cannot go below −100 %; ratios pooled over a run's
-events (rare events such as co-creation) a seed-cluster bootstrap. A pattern passes when
+Statistics come from ``analysis/stats.py``, shared with the what-if report, the sweep
+plots and the tests: mean paired differences over seeds (same seed in both arms: common
+random numbers) get a Student-t 95 % interval; ratios and relative changes (ratio of
+means over paired seeds, minus one) a paired bootstrap (``scipy.stats.bootstrap``, BCa
+where it can, else percentile), bounded at −100 %; ratios pooled over a run's events
+(rare events such as co-creation) a seed-cluster bootstrap. Bootstrap intervals need at
+least ``stats.MIN_BOOTSTRAP_SEEDS`` seeds. A pattern passes when
 its interval lies wholly on the side the report predicts AND the effect is large enough
 to matter; each function's docstring says which. Too few events for an interval gives
 ``inconclusive`` — not a pass.
@@ -45,12 +47,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from scipy import stats
 from tqdm import tqdm
 
+from analysis import stats
 from experiments.cli import compose_run
 from experiments.simulate import build_model
 from model import ActorKind, Form
+from model.batch import SeedBatch
 from model.centre import ActorGroup
 from model.forms import FORMS
 
@@ -173,16 +176,20 @@ class _Observer:
             self.last_new_partner = np.concatenate(
                 [self.last_new_partner, np.full(cap - len(self.last_new_partner), -10_000, dtype=np.int64)])
 
-    def step(self):
+    def before_week(self) -> None:
+        """Copies of the state the week will change (read again by :meth:`after_week`)."""
+        p = self.model.pairs
+        self.n_before = p.n_pairs
+        self.trust_start = p.trust.copy()
+        self.cc_age = p.cocreation_weeks.copy()  # co-creation weeks before this week's outcomes
+
+    def after_week(self) -> None:
+        """Read the week's records (the model, or its batch, has just run the week)."""
         model, m = self.model, self.m
-        p = model.pairs
-        n_before = p.n_pairs
-        trust_start = p.trust.copy()
-        cc_age = p.cocreation_weeks.copy()  # co-creation weeks before this week's outcomes
-        model.step()
+        trust_start, cc_age = self.trust_start, self.cc_age
         self._fit()
         p, t = model.pairs, model.actor_table
-        if p.n_pairs != n_before:  # pair arrays grew this week: skip its pair records
+        if p.n_pairs != self.n_before:  # pair arrays grew this week: skip its pair records
             return
         o, up, week, present = model.outcomes, model.taken_up, model.week, model.present
         iu, ju, held = p.iu, p.ju, p.held
@@ -305,24 +312,50 @@ def _composed(centre: str, overrides: tuple[str, ...], steps: int):
 
 def run_arm_seed(arm: Arm, seed: int) -> dict[str, float]:
     """Run one seed of an arm and return its measures (all plain floats)."""
+    return run_arm_seeds(arm, [seed])[0]
+
+
+def run_arm_seeds(arm: Arm, seeds) -> list[dict[str, float]]:
+    """Run seeds of an arm together on the batched engine (each seed exactly as it runs
+    alone: ``tests/test_batch.py``) and return each seed's measures (plain floats).
+
+    The observers read each seed's records after every week (``SeedBatch.at_week``);
+    nothing of the model is replaced or stepped by them.
+    """
     run = copy.deepcopy(_composed(arm.centre, tuple(arm.overrides), arm.steps))
     if arm.variant:
         run.centre = VARIANTS[arm.variant](run.centre)
-    model = build_model(run, seed)
-    observer = _Observer(model, last_year_from=arm.steps - 52)
-    out: dict[str, float] = {"seed": float(seed)}
-    newcomer_degree = np.nan
+    seeds = list(seeds)
+    batch = SeedBatch([build_model(run, seed) for seed in seeds])
+    observers = [_Observer(m, last_year_from=arm.steps - 52) for m in batch.models]
+    newcomer_degree = [np.nan] * len(seeds)
     for _ in range(arm.steps):
-        if arm.lose_central_at is not None and model.week == arm.lose_central_at - 1:
-            model.remove_actor(_central_actor(model))
-        observer.step()
-        if model.week == 130:
-            degree = _degree(model)
-            new = [degree[a.row] for a in model.actor_by_row if a.name.startswith("new_tenant")]
-            newcomer_degree = float(np.mean(new)) if new else np.nan
+        if arm.lose_central_at is not None and batch.week == arm.lose_central_at - 1:
+            for s, model in enumerate(batch.at_week()):
+                batch.remove_actor(s, _central_actor(model))
+        for observer in observers:
+            observer.before_week()
+        batch.step()
+        models = batch.at_week()
+        for s, (observer, model) in enumerate(zip(observers, models, strict=True)):
+            observer.after_week()
+            if model.week == 130:
+                degree = _degree(model)
+                new = [degree[a.row] for a in model.actor_by_row if a.name.startswith("new_tenant")]
+                newcomer_degree[s] = float(np.mean(new)) if new else np.nan
+    batch.finish()
+    tables = batch.timeseries(seeds)
+    return [_measures(model, observer, tables[tables["seed"] == seed], seed, newcomer_degree[s])
+            for s, (seed, model, observer) in enumerate(zip(seeds, batch.models, observers, strict=True))]
+
+
+def _measures(model, observer: _Observer, table: pd.DataFrame, seed: int,
+              newcomer_degree: float) -> dict[str, float]:  # fmt: skip
+    """One seed's measures from its weekly table, its final state and its observer."""
+    out: dict[str, float] = {"seed": float(seed)}
     out["newcomer_degree"] = newcomer_degree
     out["retention_156_208"] = observer.retention
-    table = model.datacollector.get_model_vars_dataframe()
+    table = table.drop(columns=["seed", "step"]).reset_index(drop=True)
     table["deep"] = table["deepest_joint_action"] + table["deepest_co_creation"]
     table["shallow"] = sum(table[f"ties_{f.id}"] for f in FORMS if f in SHALLOW)
     last = table.iloc[-52:]
@@ -384,15 +417,19 @@ class RunStore:
         return replace(arm, overrides=(*arm.overrides, *self.extra))
 
     def prefetch(self, arms: list[Arm]) -> None:
-        """Run every missing (arm, seed) in one parallel batch."""
+        """Run every missing (arm, seed): each arm's seeds as one batch (split in chunks
+        only when there are fewer arms than workers), the batches in parallel."""
         todo = list(dict.fromkeys(a for a in arms if a not in self._frames))
-        jobs = [(a, s) for a in todo for s in self.seeds]
-        rows = list(tqdm(Parallel(n_jobs=self.n_jobs, return_as="generator")(
-            delayed(run_arm_seed)(self._runnable(a), s) for a, s in jobs
-        ), total=len(jobs), desc="kørsler / runs", unit="run", file=sys.stderr,
-            disable=not jobs))  # progress on stderr: a full validation takes many minutes
+        seeds = list(self.seeds)
+        n_chunks = max(1, min(len(seeds), -(-self.n_jobs // max(len(todo), 1))))
+        chunks = [c.tolist() for c in np.array_split(np.asarray(seeds, dtype=np.int64), n_chunks)]
+        jobs = [(a, c) for a in todo for c in chunks if c]
+        parts = list(tqdm(Parallel(n_jobs=self.n_jobs, return_as="generator")(
+            delayed(run_arm_seeds)(self._runnable(a), c) for a, c in jobs
+        ), total=len(jobs), desc="kørsler / runs", unit="batch", file=sys.stderr,
+            disable=not jobs))  # progress on stderr: a full validation takes minutes
         for arm in todo:
-            mine = [r for (a, _), r in zip(jobs, rows, strict=True) if a == arm]
+            mine = [r for (a, _), rows in zip(jobs, parts, strict=True) if a == arm for r in rows]
             self._frames[arm] = pd.DataFrame(mine).set_index("seed").sort_index()
 
     def get(self, arm: Arm) -> pd.DataFrame:
@@ -406,90 +443,35 @@ class RunStore:
 
 
 # ------------------------------------------------------------------------ statistics
-# The one place where intervals are computed (issue 12: t-intervals for paired seed
-# differences, scipy.stats.bootstrap for ratios, bounded where the quantity is). A
-# shared analysis/stats.py is planned; these helpers are private to this module until then.
-LEVEL = 0.95
-RESAMPLES = 2000
-_NAN3 = (np.nan, np.nan, np.nan)
-
-
-def _generator() -> np.random.Generator:
-    return np.random.default_rng(12345)  # fixed: same data, same interval
+# Every interval comes from analysis/stats.py, the module the what-if report, the sweep
+# plots and the tests use (issue 12): these adapters only unpack its Interval.
 
 
 def t_interval(values) -> tuple[float, float, float]:
     """Mean over seeds with a Student-t 95 % interval (few seeds: not the normal z)."""
-    x = np.asarray(pd.Series(values).dropna(), dtype=float)
-    if len(x) < 2:
-        return _NAN3
-    mean = float(x.mean())
-    se = float(x.std(ddof=1) / np.sqrt(len(x)))
-    half = float(stats.t.ppf(0.5 + LEVEL / 2, len(x) - 1)) * se
-    return mean, mean - half, mean + half
+    return stats.mean_interval(values).as_tuple()
 
 
 def paired(a: pd.Series, b: pd.Series) -> tuple[float, float, float]:
     """Mean of ``a − b`` over seeds present in both, with a t interval."""
-    return t_interval(a - b)
-
-
-def _paired_arrays(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    both = pd.concat([a, b], axis=1, keys=["a", "b"]).dropna()
-    return both["a"].to_numpy(float), both["b"].to_numpy(float)
-
-
-def ratio_of_means(a: pd.Series, b: pd.Series) -> tuple[float, float, float]:
-    """``mean(a) / mean(b)`` over paired seeds with a paired percentile bootstrap interval.
-
-    For non-negative measures (counts, shares) the ratio and its percentile interval are
-    ≥ 0 by construction; the effect and the interval come from the same statistic.
-    """
-    x, y = _paired_arrays(a, b)
-    if len(x) < 2 or y.mean() <= 0:
-        return _NAN3
-
-    def statistic(u, v, axis=-1):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.mean(u, axis=axis) / np.mean(v, axis=axis)
-
-    point = float(statistic(x, y))
-    res = stats.bootstrap((x, y), statistic, paired=True, vectorized=True, method="percentile",
-                          n_resamples=RESAMPLES, confidence_level=LEVEL, rng=_generator())  # fmt: skip
-    low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return point, np.nan, np.nan
-    return point, low, high
+    return stats.paired_difference(a, b).as_tuple()
 
 
 def relative(a: pd.Series, b: pd.Series) -> tuple[float, float, float]:
-    """Relative change ``mean(a) / mean(b) − 1`` with its bootstrap interval; for
-    non-negative measures it is bounded below by −100 %."""
-    point, low, high = ratio_of_means(a, b)
-    return point - 1, low - 1, high - 1
+    """Relative change ``mean(a) / mean(b) − 1`` over paired seeds with its bootstrap
+    interval, bounded below by −100 %."""
+    return stats.relative_change(a, b).as_tuple()
+
+
+def ratio_of_means(a: pd.Series, b: pd.Series) -> tuple[float, float, float]:
+    """``mean(a) / mean(b)`` over paired seeds with its bootstrap interval (≥ 0)."""
+    change, low, high = relative(a, b)
+    return change + 1, low + 1, high + 1
 
 
 def bootstrap(frame, statistic: Callable[[dict], float]) -> tuple[float, float, float]:
-    """Statistic of seed-pooled counts with a seed-cluster percentile bootstrap interval.
-
-    ``statistic`` reads columns by name and sums them; seeds are resampled whole. A
-    statistic undefined in a resample (no events) leaves the interval undefined.
-    """
-    columns = {c: frame[c].to_numpy(float) for c in frame.columns}
-    point = statistic(columns)
-    n = len(frame)
-    if n < 2 or not np.isfinite(point):
-        return point, np.nan, np.nan
-
-    def resampled(idx):
-        return statistic({c: v[idx] for c, v in columns.items()})
-
-    res = stats.bootstrap((np.arange(n),), resampled, vectorized=False, method="percentile",
-                          n_resamples=RESAMPLES, confidence_level=LEVEL, rng=_generator())  # fmt: skip
-    low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return point, np.nan, np.nan
-    return point, low, high
+    """Statistic of seed-pooled counts with a seed-cluster bootstrap interval."""
+    return stats.cluster_bootstrap(frame, statistic).as_tuple()
 
 
 def ratio(num: str, den: str) -> Callable[[dict], float]:

@@ -76,3 +76,27 @@ def test_few_seeds_give_a_ratio_but_no_bootstrap_interval():
     got = stats.relative_change([1.0, 2.0, 3.0], [2.0, 2.0, 4.0])
     assert got.estimate == pytest.approx(6 / 8 - 1)
     assert got.method == stats.FEW_SEEDS and not got.defined
+
+
+def test_a_cluster_bootstrap_resamples_seeds_not_events():
+    """Events of one run share that run's history, so a share pooled over runs varies
+    with the runs: seeds whose success rates differ widely give a wider interval than the
+    binomial one that would treat every event as independent."""
+    from analysis.stats import FEW_SEEDS, cluster_bootstrap
+
+    rng = np.random.default_rng(3)
+    events = rng.integers(40, 60, 20)
+    rates = rng.choice([0.2, 0.8], 20)  # two kinds of run
+    frame = pd.DataFrame({"won": rng.binomial(events, rates), "events": events})
+
+    def share(columns):
+        return columns["won"].sum() / columns["events"].sum()
+
+    interval = cluster_bootstrap(frame, share)
+    pooled = frame["won"].sum() / frame["events"].sum()
+    assert interval.estimate == pooled and interval.low < pooled < interval.high
+    binomial_half = 1.96 * np.sqrt(pooled * (1 - pooled) / frame["events"].sum())
+    assert interval.high - interval.low > 3 * binomial_half
+    assert cluster_bootstrap(frame, share) == interval  # same data, same interval
+    few = cluster_bootstrap(frame.iloc[:5], share)
+    assert few.method == FEW_SEEDS and not few.defined
