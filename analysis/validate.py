@@ -1,7 +1,7 @@
 """Validation report: every pattern on every centre preset, as docs/validation.md.
 
     python -m analysis.validate                      # 30 seeds, all centres (~2 500 runs, ~25 min, 2 cores)
-    python -m analysis.validate --quick              # 6 seeds, two centres: machinery check
+    python -m analysis.validate --quick              # 10 seeds, two centres: machinery check
     python -m analysis.validate --seeds 50 --centres health library --out /tmp/v.md
     python -m analysis.validate --robustness         # + one-at-a-time parameter sweep
 
@@ -25,6 +25,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from analysis.stats import MIN_BOOTSTRAP_SEEDS  # noqa: E402
 from analysis.validation import (  # noqa: E402
     CENTRES,
     FAIL,
@@ -43,7 +44,7 @@ from analysis.validation import (  # noqa: E402
 from experiments.outputs import write_atomic, write_csv, write_text  # noqa: E402
 
 QUICK_CENTRES = ("housing_area", "library")
-MARK = {PASS: "✅ pass", FAIL: "❌ fail", INCONCLUSIVE: "⚠️ too few events"}
+MARK = {PASS: "✅ pass", FAIL: "❌ fail", INCONCLUSIVE: "⚠️ no interval"}
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -57,17 +58,20 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("docs/validation.md"))
     parser.add_argument("--jobs", type=int, default=2, help="joblib workers (default 2)")
     parser.add_argument("--quick", action="store_true",
-                        help="6 seeds on housing_area and library: checks the machinery")
+                        help=f"{MIN_BOOTSTRAP_SEEDS} seeds on housing_area and library: checks the machinery")
     parser.add_argument("--robustness", action="store_true",
                         help="also re-check patterns with each free parameter ×0.5 and ×1.5 "
-                        "(housing_area, 10 seeds; with --patterns, only those of them)")
+                        "(housing_area, the same seeds; with --patterns, only those of them)")
     args = parser.parse_args(argv)
     if args.seeds is not None and args.seeds < 2:
         parser.error(f"--seeds: {args.seeds} is not allowed; use an integer >= 2")
     if args.robustness and args.patterns and not set(args.patterns) & set(ROBUSTNESS_PATTERNS):
         parser.error(f"--patterns: {' '.join(args.patterns)} is not allowed with --robustness; "
                      f"use at least one of {', '.join(ROBUSTNESS_PATTERNS)}")
-    args.seeds = args.seeds or (6 if args.quick else 30)
+    args.seeds = args.seeds or (MIN_BOOTSTRAP_SEEDS if args.quick else 30)
+    if args.seeds < MIN_BOOTSTRAP_SEEDS:
+        print(f"note: --seeds {args.seeds} is below {MIN_BOOTSTRAP_SEEDS}: bootstrap intervals are "
+              "undefined, so patterns with one read 'no interval'", file=sys.stderr)
     args.centres = args.centres or (list(QUICK_CENTRES) if args.quick else list(CENTRES))
     return args
 
@@ -103,7 +107,7 @@ def figure(results: list[PatternResult], centres: list[str]) -> bytes:
                   [f"{i}{'*' if PATTERNS[i].kind == VERIFICATION else ''} "
                    f"{PATTERNS[i].expected[:38]}" for i in ids], fontsize=7)  # fmt: skip
     ax.tick_params(length=0)
-    ax.set_title("Patterns by centre (green pass, red fail, grey too few events; "
+    ax.set_title("Patterns by centre (green pass, red fail, grey no interval; "
                  "* verification)", fontsize=9)
     fig.tight_layout()
     buf = io.BytesIO()
@@ -118,9 +122,9 @@ NOTES = Path(__file__).resolve().parents[1] / "docs" / "validation_notes.md"
 def robustness_table(frame) -> list[str]:
     """Patterns × (parameter, factor): how many hold under each one-at-a-time change."""
     lines = ["", "## Robustness: free parameters one at a time", "",
-             f"`{ROBUSTNESS_COMMAND}` re-checks the patterns on housing_area with 10 seeds "
-             "for each free parameter at ×0.5 and ×1.5 of its default (✅ holds, ❌ breaks, "
-             "⚠️ too few events).", ""]  # fmt: skip
+             f"`{ROBUSTNESS_COMMAND}` re-checks the patterns on housing_area with the same "
+             "seeds for each free parameter at ×0.5 and ×1.5 of its default (✅ holds, ❌ breaks, "
+             "⚠️ no interval).", ""]  # fmt: skip
     settings = list(dict.fromkeys(zip(frame["parameter"], frame["factor"], strict=True)))
     patterns = list(dict.fromkeys(frame["pattern"]))
     lines.append("| parameter | factor | " + " | ".join(patterns) + " | holds |")
@@ -178,10 +182,13 @@ def report(results: list[PatternResult], args, seconds: float, n_arms: int,
         "(ratio of the arms' means over paired seeds, minus one) unless marked otherwise: "
         "shares or ratios (1e, 2b, 7, 8b, M1), a difference in deep ties (5a) or in a share "
         "(5b; 10, 11, V1, O2, O3 in percentage points), a degree ratio (8a), trust "
-        "differences (9a, 9b). Interval: 95 %: Student t over seeds for paired differences "
-        "and means; a paired percentile bootstrap (`scipy.stats.bootstrap`) for relative "
-        "changes and ratios, which cannot go below −100 %; a seed-cluster percentile "
-        "bootstrap for ratios pooled over a run's events.",
+        "differences (9a, 9b). Interval: 95 %, from `analysis/stats.py` (the module the "
+        "what-if report and the plots use): Student t over seeds for paired differences "
+        "and means; a paired bootstrap (`scipy.stats.bootstrap`, BCa, percentile where BCa "
+        "is undefined) for relative changes and ratios, bounded at −100 %; a seed-cluster "
+        "bootstrap (seeds resampled whole) for ratios pooled over a run's events. A "
+        f"bootstrap needs at least {MIN_BOOTSTRAP_SEEDS} seeds. *No interval* means too few "
+        "events (or seeds) for one: not a pass.",
         "",
     ]
     lines += ["| centre | validation passed | verification passed |", "|---|---|---|"]
@@ -219,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.robustness:
         # --patterns narrows the sweep too (a check of the machinery need not re-run all 16)
         recheck = [p for p in ROBUSTNESS_PATTERNS if not args.patterns or p in args.patterns]
-        robust = robustness(seeds=range(min(args.seeds, 10)), n_jobs=args.jobs,
+        robust = robustness(seeds=range(args.seeds), n_jobs=args.jobs,
                             params=ROBUSTNESS_PARAMS, pattern_ids=recheck)  # fmt: skip
         print(f"robustness: {time.perf_counter() - start - seconds:.0f} s")
     out = args.out
