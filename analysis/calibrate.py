@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import importlib.metadata
 import io
+import shutil
 import sys
 import tempfile
 import time
@@ -40,6 +41,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from analysis.abc_sampler import LOCAL, launchers, make_sampler  # noqa: E402
 from analysis.calibration import (  # noqa: E402
     CALIBRATION_CASES,
     CALIBRATION_TARGETS,
@@ -81,6 +83,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="the documented larger budget: 60 particles, 5 generations, 260 weeks")
     parser.add_argument("--seed", type=int, default=0, help="seeds pyabc and the predictive draws")
     parser.add_argument("--jobs", type=int, default=2, help="local cores (default 2)")
+    parser.add_argument("--replicates", type=int, default=None,
+                        help=f"seeds per arm and simulation, run as one batch (default {small.replicates})")
+    parser.add_argument("--launcher", default=LOCAL, metavar="NAME",
+                        help="where simulations run: local (--jobs cores) or a launcher file of "
+                        f"configs/launcher run through submitit ({', '.join(launchers()[1:])})")
+    parser.add_argument("--launcher-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a submitit setting over the launcher file's, e.g. slurm_partition=debug")
+    parser.add_argument("--sims-per-job", type=int, default=4,
+                        help="simulations per cluster job (default 4)")
     parser.add_argument("--targets", nargs="+", default=list(CALIBRATION_TARGETS), choices=list(TARGETS),
                         metavar="ID", help=f"calibration patterns (default {' '.join(CALIBRATION_TARGETS)})")
     parser.add_argument("--check", nargs="+", default=list(TARGETS), choices=list(TARGETS), metavar="ID",
@@ -96,7 +107,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("docs/calibration.md"))
     args = parser.parse_args(argv)
     budget = LARGER if args.larger else Budget()
-    for key in ("population", "generations", "max_simulations", "steps", "draws", "jobs"):
+    for key in ("population", "generations", "max_simulations", "steps", "draws", "jobs", "replicates",
+                "sims_per_job"):
         value = getattr(args, key)
         if value is not None and value < (2 if key in ("population", "draws") else 1):
             parser.error(f"--{key.replace('_', '-')}: {value} is not allowed; use a larger integer")
@@ -105,7 +117,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
         generations=args.generations or budget.generations,
         max_simulations=args.max_simulations or budget.max_simulations,
         steps=args.steps or budget.steps,
+        replicates=args.replicates or budget.replicates,
     )
+    if args.launcher not in launchers():
+        parser.error(f"--launcher: {args.launcher} is not allowed; use one of {', '.join(launchers())}")
+    args.launcher_options = {}
+    for item in args.launcher_option:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            parser.error(f"--launcher-option: {item} is not allowed; use KEY=VALUE")
+        args.launcher_options[key] = int(value) if value.isdigit() else value
     args.draws = args.draws or (30 if args.larger else 8)
     if args.held_out_cases is None:
         args.held_out_cases = [c for c in HELD_OUT_CASES if c not in args.cases]
@@ -118,14 +139,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def pattern_setup(args) -> tuple[Simulator, dict[str, Simulator]]:
     """The calibration simulator and the predictive ones, by role."""
     steps = args.budget.steps
-    calibrate = Simulator(tuple(args.cases), tuple(TARGETS[t] for t in args.targets), steps)
+    k = args.budget.replicates
+    calibrate = Simulator(tuple(args.cases), tuple(TARGETS[t] for t in args.targets), steps, replicates=k)
     held = [t for t in args.check if t not in args.targets]
     checks = {"calibration target": calibrate}
     if held:
-        checks["held-out pattern"] = Simulator(tuple(args.cases), tuple(TARGETS[t] for t in held), steps)
+        checks["held-out pattern"] = Simulator(tuple(args.cases), tuple(TARGETS[t] for t in held), steps,
+                                               replicates=k)  # fmt: skip
     if args.held_out_cases:
-        checks["held-out case"] = Simulator(tuple(args.held_out_cases),
-                                            tuple(TARGETS[t] for t in args.check), steps)  # fmt: skip
+        checks["held-out case"] = Simulator(tuple(args.held_out_cases), tuple(TARGETS[t] for t in args.check),
+                                            steps, replicates=k)  # fmt: skip
     return calibrate, checks
 
 
@@ -140,7 +163,8 @@ def mapping_setup(args) -> tuple[Simulator, dict[str, Simulator], dict]:
     runs = {"centre": {"baseline": run}}
     args.budget.steps = steps  # to the last mapped date
     targets = mapping_targets(mapping)
-    simulator = Simulator(("centre",), targets, steps, runs=runs, weeks=mapping_weeks(mapping))
+    simulator = Simulator(("centre",), targets, steps, runs=runs, weeks=mapping_weeks(mapping),
+                          replicates=args.budget.replicates)  # fmt: skip
     info = {"mapping": str(args.mapping), "centre": args.centre,
             "dates": [str(d) for d in mapping.dates], "weeks": [0, *mapping_weeks(mapping)],
             "observed": {str(d): mapping.counts(d) for d in mapping.dates}}  # fmt: skip
@@ -165,8 +189,9 @@ def provenance(args, seconds: float, posterior: Posterior, extra: dict) -> dict:
         "budget": vars(args.budget),
         "seed": args.seed,
         "jobs": args.jobs,
-        "reproducible": "byte for byte with --jobs 1; with several cores the sampler's order "
-                        "depends on timing",
+        "launcher": args.launcher,
+        "reproducible": "byte for byte with --jobs 1 and the local launcher; with several cores "
+                        "or cluster jobs the sampler's order depends on timing",
         "seconds": round(seconds, 1),
         "generations": posterior.generations.to_dict(orient="records"),
         **{k: v for k, v in extra.items() if k not in ("targets", "cases")},
@@ -269,8 +294,10 @@ def report(args, posterior: Posterior, table: pd.DataFrame, seconds: dict, extra
         "",
         f"Produced by `{command_line('analysis.calibrate', args.argv)}`: "
         f"{b.population} particles, at most {b.generations} generations and {b.max_simulations} "
-        f"simulations, {b.steps} weeks per run, one seed per case per simulation, seed {args.seed}, "
-        f"{args.jobs} cores; ABC {seconds['abc'] / 60:.1f} min, predictive checks "
+        f"simulations, {b.steps} weeks per run, {b.replicates} seed(s) per arm per simulation (one "
+        f"batch; statistics of their means), seed {args.seed}, launcher {args.launcher}"
+        f"{f' ({args.jobs} cores)' if args.launcher == LOCAL else ''}; ABC {seconds['abc'] / 60:.1f} min, "
+        "predictive checks "
         f"{seconds['checks'] / 60:.1f} min. Posterior: `calibration/posterior.csv` "
         "(particles, weights) with its provenance in `calibration/posterior.json`.",
         "",
@@ -304,8 +331,8 @@ def report(args, posterior: Posterior, table: pd.DataFrame, seconds: dict, extra
                   "posterior rests on a few particles, so read it as rough. `--larger` (or a "
                   "larger `--population`) gives a steadier one.", ""]  # fmt: skip
     draws = int(table["draws"].max()) if not table.empty else 0
-    how = (f"{draws} parameter sets drawn by weight from the posterior, one seed each; the "
-           f"defaults column runs the default parameters on the same {draws} seeds. A pattern "
+    how = (f"{draws} parameter sets drawn by weight from the posterior, {b.replicates} seed(s) each; "
+           f"the defaults column runs the default parameters on the same seeds. A pattern "
            "holds (✅) when it holds in at least half the draws.")
     lines += check_table(table, "calibration target", "Calibration targets (fit)", how)
     lines += check_table(table, "held-out pattern", "Held-out patterns (posterior predictive)",
@@ -360,9 +387,17 @@ def main(argv: list[str] | None = None) -> int:
     stop_cleanly_on_sigterm()
     folder = args.out.parent / "calibration"
     started = time.perf_counter()
+    jobs_folder = folder / ".submitit"  # on the output's file system: cluster nodes read it
+    try:
+        sampler = make_sampler(args.launcher, args.jobs, jobs_folder, args.sims_per_job,
+                               args.launcher_options, args.budget.population)  # fmt: skip
+    except (InputError, TypeError, ValueError) as err:
+        fail(err if isinstance(err, InputError) else InputError("--launcher-option", str(err),
+                                                                 "settings submitit knows"))  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="pyabc-") as tmp:
-        posterior = run_abc(calibrate, PRIORS, args.budget, args.seed, args.jobs,
+        posterior = run_abc(calibrate, PRIORS, args.budget, args.seed, sampler,
                             f"sqlite:///{Path(tmp) / 'abc.db'}")  # fmt: skip
+    shutil.rmtree(jobs_folder, ignore_errors=True)
     abc_seconds = time.perf_counter() - started
     print(f"ABC-SMC: {len(posterior.generations)} generations in {abc_seconds:.0f} s", file=sys.stderr)
     frame = posterior.particles.copy()

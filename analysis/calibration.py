@@ -12,8 +12,8 @@ gives point targets instead (ties of each form at each mapped date).
 
 Only *validation* patterns (those that must emerge) are targets: fitting a pattern that one
 rule builds in would prove nothing. Runs are shorter than the validation report's (see
-``steps``) and use one seed per case per particle; the posterior therefore carries the
-model's chance too, as ABC does by design.
+``steps``) and use a few seeds per case per particle (``replicates``, one batch); the
+posterior therefore still carries the model's chance, as ABC does by design, but less of it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from experiments.cli import compose_run
 from experiments.config import RunConfig
 from experiments.simulate import build_model
 from model import ModelParams
+from model.batch import run_batch
 from model.forms import FORMS
 
 FORM_IDS = tuple(f.id for f in FORMS)
@@ -195,13 +196,23 @@ def _composed(case: str, arm: str, steps: int) -> RunConfig:
     return run
 
 
-def run_measures(run: RunConfig, seed: int, weeks: tuple[int, ...] = ()) -> dict[str, float]:
-    """Measures of one run read from the model's weekly table: last-year means of ties per
-    form, any form and several forms; ties of each form at ``weeks``; ties at week 104."""
-    model = build_model(run, seed)
-    for _ in range(run.steps):
-        model.step()
-    table = model.datacollector.get_model_vars_dataframe()
+def run_measures(run: RunConfig, seeds: list[int], weeks: tuple[int, ...] = ()) -> dict[str, float]:
+    """Measures of a run, as the mean over ``seeds`` (run as one batch, each seed as it runs
+    alone) of each seed's weekly table: last-year means of ties per form, any form and
+    several forms; ties of each form at ``weeks``; ties at week 104."""
+    if len(seeds) == 1:
+        model = build_model(run, seeds[0])
+        for _ in range(run.steps):
+            model.step()
+        tables = [model.datacollector.get_model_vars_dataframe()]
+    else:
+        frame = run_batch(lambda seed: build_model(run, seed), seeds, run.steps).timeseries(seeds)
+        tables = [frame[frame["seed"] == seed].reset_index(drop=True) for seed in seeds]
+    per_seed = [_table_measures(table, weeks) for table in tables]
+    return {key: float(np.mean([m[key] for m in per_seed])) for key in per_seed[0]}
+
+
+def _table_measures(table: pd.DataFrame, weeks: tuple[int, ...]) -> dict[str, float]:
     last = table.iloc[-52:]
     out = {f"ly_{f}": float(last[f"ties_{f}"].mean()) for f in FORM_IDS}
     out["ly_any"] = float(last["ties_any"].mean())
@@ -217,10 +228,13 @@ def run_measures(run: RunConfig, seed: int, weeks: tuple[int, ...] = ()) -> dict
 @dataclass
 class Simulator:
     """Statistics ``<case>:<target>`` for one parameter set: every needed arm of every case
-    run for one seed (``seed`` from the caller), the targets computed from them.
+    run for ``replicates`` seeds (from the caller's ``seed``) as one batch, the targets
+    computed from the arms' means over those seeds.
 
     ``runs`` maps a case to the run config of each arm; the default composes the centre
-    presets; a planner's mapping supplies its own (:mod:`analysis.mapping`).
+    presets; a planner's mapping supplies its own (:mod:`analysis.mapping`). Replicates cost
+    little on the batched engine and make a particle's statistics less a matter of one
+    seed's chance, which is what the validation patterns compare (means over seeds).
     """
 
     cases: tuple[str, ...]
@@ -228,6 +242,7 @@ class Simulator:
     steps: int = 156
     runs: dict[str, dict[str, RunConfig]] | None = None
     weeks: tuple[int, ...] = ()
+    replicates: int = 1
     _arms: tuple[str, ...] = field(init=False, default=())
 
     def __post_init__(self):
@@ -239,10 +254,15 @@ class Simulator:
         return _composed(case, arm, self.steps)
 
     def prepare(self) -> None:
-        """Compose every config now (before worker processes fork, so they inherit them)."""
-        for case in self.cases:
-            for arm in self._arms:
-                self.run_for(case, arm)
+        """Compose every config now and keep them: worker processes and cluster jobs get
+        them with the simulator instead of composing them again."""
+        if self.runs is None:
+            self.runs = {case: {arm: _composed(case, arm, self.steps) for arm in self._arms}
+                         for case in self.cases}  # fmt: skip
+
+    def seeds(self, seed: int) -> list[int]:
+        """The replicate seeds of a simulation numbered ``seed`` (disjoint across numbers)."""
+        return [seed * self.replicates + j for j in range(self.replicates)]
 
     def __call__(self, values: dict[str, float], seed: int) -> dict[str, float]:
         stats = {}
@@ -251,7 +271,7 @@ class Simulator:
             for arm in self._arms:
                 run = self.run_for(case, arm)
                 run = replace(run, params=replace(run.params, **values))
-                measures[arm] = run_measures(run, seed, self.weeks)
+                measures[arm] = run_measures(run, self.seeds(seed), self.weeks)
             for target in self.targets:
                 stats[f"{case}:{target.id}"] = float(target.measure(measures))
         return stats
@@ -276,12 +296,14 @@ class Budget:
         generations: most generations (fewer if the tolerance reaches 0).
         max_simulations: a cap on simulations in all (each runs every arm of every case).
         steps: weeks per run.
+        replicates: seeds per arm in one simulation (one batch); its statistics are their means.
     """
 
     population: int = 16
     generations: int = 3
     max_simulations: int = 160
     steps: int = 156
+    replicates: int = 4
 
 
 @dataclass
@@ -301,11 +323,12 @@ def effective_sample_size(weights) -> float:
 
 
 def run_abc(simulator: Simulator, priors: tuple[Prior, ...], budget: Budget, seed: int,
-            jobs: int, database: str) -> Posterior:  # fmt: skip
+            sampler, database: str) -> Posterior:  # fmt: skip
     """ABC-SMC with pyabc: uniform priors, the targets' miss distance, a median-quantile
     tolerance starting at infinity (the first generation is the prior, no extra calibration
-    sample), on ``jobs`` local cores. ``database`` is pyabc's working store (a temporary
-    SQLite file): the posterior is read out of it into plain tables."""
+    sample). ``sampler`` runs the simulations (``analysis.abc_sampler.make_sampler``: local
+    cores or cluster jobs). ``database`` is pyabc's working store (a temporary SQLite
+    file): the posterior is read out of it into plain tables."""
     import logging
 
     import pyabc
@@ -322,10 +345,6 @@ def run_abc(simulator: Simulator, priors: tuple[Prior, ...], budget: Budget, see
     def distance(x, _x0):
         return simulator.distance({k: x[k] for k in simulator.keys()})
 
-    if jobs > 1:
-        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=jobs)
-    else:
-        sampler = pyabc.sampler.SingleCoreSampler()
     np.random.seed(seed)
     abc = pyabc.ABCSMC(model, prior, distance, population_size=budget.population, sampler=sampler,
                        eps=pyabc.MedianEpsilon(initial_epsilon=math.inf))  # fmt: skip

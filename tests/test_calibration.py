@@ -129,6 +129,43 @@ def test_only_validation_patterns_are_targets_and_priors_are_inside_what_params_
         assert prior.low < getattr(ModelParams(), prior.name) < prior.high
 
 
+def test_a_simulations_replicates_are_the_mean_of_its_seeds_each_run_alone():
+    """``replicates`` seeds of an arm run as one batch; the statistics come from the mean of
+    their measures, and each seed's measures are those of that seed run alone."""
+    from analysis.calibration import _composed, run_measures
+
+    run = _composed("library", "baseline", 60)
+    both = run_measures(run, [4, 5])
+    alone = [run_measures(run, [seed]) for seed in (4, 5)]
+    assert set(both) == set(alone[0])
+    for key, value in both.items():
+        assert value == pytest.approx((alone[0][key] + alone[1][key]) / 2, rel=1e-12, abs=1e-12)
+    assert alone[0] != alone[1]  # the seeds differ, so the mean is of two runs
+    sim = Simulator(("library",), (TARGETS["2b"],), steps=60, replicates=3)
+    assert sim.seeds(2) == [6, 7, 8] and set(sim.seeds(3)).isdisjoint(sim.seeds(2))
+
+
+def test_calibration_launchers_and_their_errors(tmp_path, capsys):
+    from analysis.abc_sampler import launcher_settings, launchers
+
+    assert launchers() == ["local", "slurm", "submitit_local"]  # joblib and basic are not submitit's
+    cluster, parameters, at_once = launcher_settings("slurm")
+    assert cluster == "slurm" and parameters["timeout_min"] > 0 and at_once >= 1
+    assert "slurm_partition" not in parameters  # the file leaves it unset (null)
+    with pytest.raises(InputError) as info:
+        launcher_settings("joblib")
+    assert info.value.key == "launcher" and "submitit_local" in info.value.allowed
+    for argv, word in ((["--launcher", "nowhere"], "nowhere"),
+                       (["--launcher-option", "partition"], "KEY=VALUE"),
+                       (["--replicates", "0"], "replicates")):  # fmt: skip
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main([*argv, "--out", str(tmp_path / "c" / "c.md")])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert word in err[-1]
+    assert not (tmp_path / "c").exists()
+
+
 # --------------------------------------------------------------------- mapping
 ROSTER = "docs/example_roster.yaml"
 HEADER = "source,target,form,date\n"

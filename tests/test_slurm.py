@@ -10,6 +10,7 @@ basic launcher; a sweep cut into chunks of seeds (``sweep.seeds_per_job``) gives
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -206,3 +207,27 @@ def test_a_chunked_slurm_sweep_gives_the_basic_launchers_numbers(cluster, basic,
     whole = whole.drop(columns=["job", "replicates"]).sort_values(keys).reset_index(drop=True)
     pd.testing.assert_frame_equal(chunked[whole.columns], whole)
     assert len(whole) == 3 * 4
+
+
+def test_calibration_runs_its_simulations_as_slurm_jobs(cluster, tmp_path):
+    """``python -m analysis.calibrate --launcher slurm``: ABC-SMC's simulations go out as
+    Slurm jobs (named ``medborgersim-abc``) and the posterior is written as on local cores;
+    submitit's job folder is cleaned up afterwards."""
+    before = subprocess.run(["scontrol", "show", "jobs", "-o"], capture_output=True, text=True,
+                            timeout=20).stdout.count("JobName=medborgersim-abc")  # fmt: skip
+    out = tmp_path / "cal" / "calibration.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis.calibrate", "--population", "4", "--generations", "2",
+         "--max-simulations", "24", "--steps", "40", "--draws", "2", "--replicates", "2",
+         "--targets", "2b", "--check", "2b", "--cases", "library", "--held-out-cases",
+         "--launcher", "slurm", "--launcher-option", f"slurm_partition={PARTITION}",
+         "--launcher-option", "timeout_min=5", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=240)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    after = subprocess.run(["scontrol", "show", "jobs", "-o"], capture_output=True, text=True,
+                           timeout=20).stdout.count("JobName=medborgersim-abc")  # fmt: skip
+    assert after > before  # Slurm ran the simulations (it lists finished jobs for 5 minutes)
+    provenance = json.loads((out.parent / "calibration" / "posterior.json").read_text())
+    assert provenance["launcher"] == "slurm" and provenance["budget"]["replicates"] == 2
+    assert len(pd.read_csv(out.parent / "calibration" / "posterior.csv")) > 0
+    assert not (out.parent / "calibration" / ".submitit").exists()
