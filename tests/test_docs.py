@@ -204,6 +204,11 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     Placeholder("python -m experiments.run"),
     # docs/calibration.md, ODD § 7, planners § 7 (calibration and params=posterior)
     "python -m analysis.calibrate": CALIBRATE,
+    "python -m analysis.calibrate --larger --launcher slurm --launcher-option slurm_partition=normal "
+    "--launcher-option slurm_account=my_project --sims-per-job 8 --out calibrations/larger/calibration.md":
+    Elsewhere("tests/test_slurm.py::test_calibration_runs_its_simulations_as_slurm_jobs (slow) runs a tiny "
+              "calibration with --launcher slurm on the one-node cluster; a site's partition and account "
+              "cannot be tried here"),
     "python -m experiments.whatif centre=health scenario=coordinator_stops params=posterior": Shrink(
         add=("replicates=4", "steps=78", "parameter_sets=2"), once=True),
     "python -m analysis.calibrate --mapping docs/example_mapping.csv --centre docs/example_roster.yaml "
