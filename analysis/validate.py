@@ -1,9 +1,9 @@
 """Validation report: every pattern on every centre preset, as docs/validation.md.
 
-    python -m analysis.validate                      # 30 seeds, all centres (~2 500 runs, ~25 min, 2 cores)
+    python -m analysis.validate                      # 30 seeds, all centres (94 arms, ~8 min on 2 cores)
     python -m analysis.validate --quick              # 10 seeds, two centres: machinery check
     python -m analysis.validate --seeds 50 --centres health library --out /tmp/v.md
-    python -m analysis.validate --robustness         # + one-at-a-time parameter sweep
+    python -m analysis.validate --robustness         # + one-at-a-time parameter sweep (~10 min more)
 
 Writes the Markdown report, a CSV of the records (``validation.csv``) and a figure
 (``validation/patterns.png``) next to it, all atomically. Exit status is 0 even when
@@ -166,7 +166,7 @@ def report(results: list[PatternResult], args, seconds: float, n_arms: int,
         "# Validation: does the model say what the report says?",
         "",
         "Pattern-oriented validation (Grimm et al. 2005): the report's stylised facts "
-        "(`shared/DOMAIN.md`) and further concrete observations, each a comparison between "
+        "(listed in `docs/ODD.md` § 1) and further concrete observations, each a comparison between "
         "arms over the same seeds, checked on every centre preset. Patterns that hold by "
         "construction of one mechanism are *verification* and reported apart from the "
         "*validation* patterns, which must emerge. Definitions and pass criteria: "

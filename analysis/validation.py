@@ -3,7 +3,7 @@
 Pattern-oriented modelling (Grimm et al. 2005): a model is credible when it reproduces
 several patterns at once, at different levels — the centre (how many pairs hold each
 form), the actor (who is central, who exchanges) and the pair (trust before co-creation,
-tunnel vision). Every pattern is one of the eleven stylised facts of ``DOMAIN.md`` or
+tunnel vision). Every pattern is one of the eleven stylised facts (``docs/ODD.md`` § 1) or
 another concrete observation of the report, written as a comparison between *arms* (a
 centre preset plus config overrides) over the same seeds.
 

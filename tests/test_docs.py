@@ -182,10 +182,10 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     "encounter_rate: [0.5, 1.5], trust_loss_failure: [0.1, 0.4], collaboration_floor: [0.1, 0.5]}'": SOBOL,
     # docs/validation_notes.md (the residents' patterns, run per centre)
     "python -m analysis.validate --patterns R1 R2 R3 R4 --centres '<c>' --seeds 30": Placeholder(
-        "python -m analysis.validate --seeds 10 --centres housing_area association library health "
+        "python -m analysis.validate --seeds 30 --centres housing_area association library health "
         "--robustness"),
     # docs/validation.md (its robustness sweep narrowed to 1a, like the README's)
-    "python -m analysis.validate --seeds 10 --centres housing_area association library health "
+    "python -m analysis.validate --seeds 30 --centres housing_area association library health "
     "--robustness": VALIDATE,
     # docs/workshop.md
     "git clone '<this' 'repository>' medborgersim && cd medborgersim": INSTALL,

@@ -1,4 +1,4 @@
-"""Stylised facts 1, 2, 5 and 6 of DOMAIN.md as comparisons over 24 seeds.
+"""Stylised facts 1, 2, 5 and 6 (docs/ODD.md § 1) as comparisons over 24 seeds.
 
 Criterion, for every comparison: the 95% t-interval of the mean paired difference over
 seeds (both arms run seeds 0–23; ``analysis.stats.paired_difference``) must lie wholly on
