@@ -347,18 +347,23 @@ def report(args, posterior: Posterior, table: pd.DataFrame, seconds: dict, extra
                   "parameter set is governed by something the five calibrated parameters do not "
                   "reach (e.g. how often exchanges happen, `exchange_rate`): say so, don't tune "
                   "the number by hand.",
-                  f"- One seed per simulation, {b.steps} weeks; a budget this small gives a rough "
-                  "posterior (see the ESS above).",
+                  f"- {b.replicates} seed(s) per simulation (one batch; statistics of their means), "
+                  f"{b.steps} weeks; a small budget gives a rough posterior (see the ESS above).",
                   "- A what-if from this posterior: `python -m experiments.whatif "
                   f"centre={extra['centre']} scenario=funding_expires params=posterior "
                   f"posterior={posterior_file}`."]  # fmt: skip
         return "\n".join(lines) + "\n"
     lines += ["", "## Reading it", "",
-              "- The runs are short (one seed per case per simulation, "
-              f"{b.steps} weeks), because every particle has its own parameters and the batched "
-              "engine runs many seeds of one configuration, not many configurations: the posterior carries "
-              "the model's chance as well as parameter uncertainty, and a budget this small "
-              "gives a rough posterior. `--larger` is the documented heavier run.",
+              f"- Each simulation runs every arm for {b.replicates} seed(s) as one batch over "
+              f"{b.steps} weeks, and its statistics are of their means: the batched engine runs "
+              "many seeds of one configuration at once (every particle has its own parameters, "
+              "so particles are not batched together). The posterior still carries some of the "
+              "model's chance besides parameter uncertainty; `--larger` is the documented "
+              "heavier run.",
+              "- The targets are regions, not numbers: once every particle of a generation has "
+              "all its targets inside their regions (tolerance 0), ABC-SMC stops, and the "
+              "posterior is the part of the prior where the calibration patterns hold — "
+              "narrow only where they constrain a parameter.",
               "- A held-out failure is a finding, not a bug to tune away: the patterns and "
               "cases held out were not looked at while choosing priors or targets.",
               "- A what-if can draw from this posterior: `python -m experiments.whatif "
