@@ -122,6 +122,11 @@ class SeedBatch:
         self._read_seed_state()
         self.role_hours = np.array([m.role_hours for m in self.models])
         self.coverage = np.array([m.coverage for m in self.models])
+        #: Every seed's handover book as one (rows of the batch), merged when first needed
+        #: and handed back to the seeds only before their own code runs (``_clock``):
+        #: merging and splitting 100 books every week was most of the handover's time.
+        self._book: Handovers | None = None
+        self._book_moved = False
         self._bind()
 
     # -------------------------------------------------------------- layout
@@ -129,6 +134,7 @@ class SeedBatch:
         """Stack every seed's actor and pair arrays into the batch's arrays and point each
         model at its block (called at the start and whenever actors arrive)."""
         models, S = self.models, self.n_seeds
+        self._books_to_seeds()  # the merged book's rows are of the old layout
         A = models[0].actor_table.capacity
         P = models[0].pairs.n_pairs
         if any(m.actor_table.capacity != A or m.pairs.n_pairs != P for m in models):
@@ -273,6 +279,7 @@ class SeedBatch:
     def _clock(self, s: int, week: int | None = None) -> CentreModel:
         """Seed ``s``'s model with its clock at ``week`` (default: this week)."""
         m, week = self.models[s], self.week if week is None else week
+        self._books_to_seeds()  # its own code may read or extend its handover book
         if m.steps != week:
             m.time, m.steps = float(week), week
         return m
@@ -481,26 +488,46 @@ class SeedBatch:
 
     def continue_handover(self) -> None:
         """Every seed's relations being taken over, one week on, as one book: the seeds'
-        books side by side (rows of the batch), then each seed's what is left of it."""
-        A = self.A
-        books = [(s, m.handovers) for s, m in enumerate(self.models) if len(m.handovers)]
-        if not books:
+        books side by side (rows of the batch), kept merged from week to week until a
+        seed's own code needs its part (``_books_to_seeds``)."""
+        if self._book is None:
+            self._book = self._merged_books()
+        book = self._book
+        if not len(book):
             return
-        rows = ("taker", "partner")
-        merged = Handovers(*(np.concatenate([getattr(book, name) + (s * A if name in rows else 0)
-                                             for s, book in books]) for name in _BOOK_FIELDS))  # fmt: skip
         used = self.week_arrays["hours_used"]
-        fam, trust, spent = self.kernels.continue_handover(self.pairs, self.actors, merged,
+        fam, trust, spent = self.kernels.continue_handover(self.pairs, self.actors, book,
                                                            self.week_arrays["budget"] - used, self.params)
         self.pairs.familiarity[:], self.pairs.trust[:] = fam, trust
         used += spent
-        left = np.bincount(merged.taker // A, minlength=self.n_seeds)
+        self._book_moved = True
+
+    def _merged_books(self) -> Handovers:
+        """The seeds' handover books as one, seed after seed, in rows of the batch."""
+        A, rows = self.A, ("taker", "partner")
+        books = [(s, m.handovers) for s, m in enumerate(self.models) if len(m.handovers)]
+        if not books:
+            return Handovers()
+        return Handovers(*(np.concatenate([getattr(book, name) + (s * A if name in rows else 0)
+                                           for s, book in books]) for name in _BOOK_FIELDS))  # fmt: skip
+
+    def _books_to_seeds(self) -> None:
+        """Give each seed what is left of its part of the merged handover book (entries
+        stay in seed order: the book only drops entries); merge again when next needed."""
+        book, self._book = self._book, None
+        if book is None or not self._book_moved:
+            return
+        self._book_moved = False
+        A, rows = self.A, ("taker", "partner")
+        left = np.bincount(book.taker // A, minlength=self.n_seeds)
         cut = np.cumsum(left)
-        for s, book in books:
+        for s, m in enumerate(self.models):
+            if not left[s] and not len(m.handovers):
+                continue
             mine = slice(cut[s] - left[s], cut[s])
             for name in _BOOK_FIELDS:
-                value = getattr(merged, name)[mine]
-                setattr(book, name, value - s * A if name in rows else value)
+                value = getattr(book, name)[mine]
+                setattr(m.handovers, name, value - s * A if name in rows else value)
 
     def realise_outcomes(self) -> Outcomes:
         u = {name: self._pair_draw(f"outcome_{name}") for name in OUTCOME_DRAWS}
