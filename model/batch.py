@@ -51,7 +51,7 @@ from .handover import Handovers
 from .hours import allocate_collaboration_hours, deep_form_mandate
 from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
-from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, advance_pair_clocks, condensed_index
+from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, condensed_index
 from .relations import working_together
 from .residents import (
     _GROUP_DRAWS,
@@ -586,7 +586,7 @@ class SeedBatch:
 
     def advance_clocks(self, outcomes: Outcomes) -> None:
         """As :meth:`CentreModel.advance_clocks`, for every seed's pairs."""
-        advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
+        self.kernels.advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
 
     def collect_statistics(self, outcomes: Outcomes) -> None:
         """Every seed's ``WEEKLY_MEASURES``, as :meth:`CentreModel.collect_statistics`."""

@@ -43,7 +43,7 @@ from .kinds import (
     slot_mask,
 )
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
-from .pairs import N_FORMS, PairState, advance_pair_clocks, condensed_index
+from .pairs import N_FORMS, PairState, condensed_index
 from .params import ModelParams
 from .recording import WeeklyRecord
 from .relations import working_together
@@ -412,7 +412,7 @@ class CentreModel(mesa.Model):
 
     def advance_clocks(self, outcomes: Outcomes) -> None:
         """Weeks each form has been held, co-creation weeks, success and failure counts."""
-        advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
+        self.kernels.advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
 
     def collect_statistics(self, outcomes: Outcomes) -> None:
         """This week's measures (``WEEKLY_MEASURES``) into ``stats`` and the data collector."""

@@ -336,26 +336,32 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
         for r in range(n_rows):
             start[r + 1] += start[r]
         fill = start[:n_rows].copy()
+        # Each commitment's value beside it in its row's bucket, so sorting reads values
+        # in sequence rather than through two indices.
         bucket = np.empty(2 * n, dtype=np.int64)
+        key = np.empty(2 * n)
         scratch = np.empty(2 * n, dtype=np.int64)
+        scratch_key = np.empty(2 * n)
         for item in range(n):
+            value = priority[ks[item]]
             for row in (iu[ks[item]], ju[ks[item]]):
                 bucket[fill[row]] = item
+                key[fill[row]] = value
                 fill[row] += 1
         for r in range(n_rows):
             if not seed_over[r // rows_per_seed]:
                 continue  # nothing of a seed that fits is dropped, so its order is not needed
             if start[r + 1] - start[r] > _FEW:
-                _sort_by_value(bucket[start[r]: start[r + 1]], priority, ks, scratch)
+                _sort_by_value(bucket[start[r]: start[r + 1]], key[start[r]: start[r + 1]], scratch,
+                               scratch_key)  # fmt: skip
                 continue
             for pos in range(start[r] + 1, start[r + 1]):
-                item = bucket[pos]
-                value = priority[ks[item]]
+                item, value = bucket[pos], key[pos]
                 q = pos - 1
-                while q >= start[r] and priority[ks[bucket[q]]] < value:
-                    bucket[q + 1] = bucket[q]
+                while q >= start[r] and key[q] < value:
+                    bucket[q + 1], key[q + 1] = bucket[q], key[q]
                     q -= 1
-                bucket[q + 1] = item
+                bucket[q + 1], key[q + 1] = item, value
         # One running sum over all rows, less its value where each row begins (as the
         # vectorised cumsum does), so the sums agree to the last bit.
         spent = 0.0
@@ -373,12 +379,14 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
 
 
 @njit(cache=True, nogil=True)
-def _sort_by_value(segment, priority, ks, scratch):
-    """Stable sort of one row's commitments (in item order) by value, highest first: a
-    bottom-up merge sort (the order ``numpy.argsort(-values, kind="mergesort")`` gives)
-    that allocates nothing (``scratch`` holds at least ``len(segment)`` items)."""
+def _sort_by_value(segment, keys, scratch, scratch_keys):
+    """Stable sort of one row's commitments (in item order) by their values ``keys``,
+    highest first: a bottom-up merge sort (the order ``numpy.argsort(-values,
+    kind="mergesort")`` gives) that allocates nothing (``scratch`` and ``scratch_keys``
+    hold at least ``len(segment)`` items; ``keys`` is left in no useful order)."""
     n = len(segment)
     src, dst = segment, scratch[:n]
+    src_key, dst_key = keys, scratch_keys[:n]
     in_segment = True
     width = 1
     while width < n:
@@ -386,22 +394,23 @@ def _sort_by_value(segment, priority, ks, scratch):
             mid, hi = min(lo + width, n), min(lo + 2 * width, n)
             i, j, out = lo, mid, lo
             while i < mid and j < hi:
-                if priority[ks[src[j]]] > priority[ks[src[i]]]:  # ties keep item order
-                    dst[out] = src[j]
+                if src_key[j] > src_key[i]:  # ties keep item order
+                    dst[out], dst_key[out] = src[j], src_key[j]
                     j += 1
                 else:
-                    dst[out] = src[i]
+                    dst[out], dst_key[out] = src[i], src_key[i]
                     i += 1
                 out += 1
             while i < mid:
-                dst[out] = src[i]
+                dst[out], dst_key[out] = src[i], src_key[i]
                 i += 1
                 out += 1
             while j < hi:
-                dst[out] = src[j]
+                dst[out], dst_key[out] = src[j], src_key[j]
                 j += 1
                 out += 1
         src, dst = dst, src
+        src_key, dst_key = dst_key, src_key
         in_segment = not in_segment
         width *= 2
     if not in_segment:
@@ -556,6 +565,26 @@ def _build_understanding(understanding, held, present, at_forum, gain, keep):
         else:
             out[k] = u * keep
     return out
+
+
+def advance_pair_clocks(pairs, successes, failures) -> None:
+    """Compiled :func:`model.pairs.advance_pair_clocks`, in place, in one pass over pairs."""
+    _advance_pair_clocks(pairs.held, pairs.weeks_held, pairs.cocreation_weeks, pairs.successes,
+                         pairs.failures, successes, failures)  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _advance_pair_clocks(held, weeks_held, cocreation_weeks, successes, failures, won, lost):
+    for k in range(held.shape[1]):
+        for g in range(held.shape[0]):
+            if held[g, k]:
+                weeks_held[g, k] += 1
+            elif weeks_held[g, k] != 0:
+                weeks_held[g, k] = 0
+        if held[_CC, k]:
+            cocreation_weeks[k] += 1
+        successes[k] += won[k]
+        failures[k] += lost[k]
 
 
 def per_seed_values(values, n_pairs: int) -> tuple[np.ndarray, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
-from . import encounters, handover, hours, outcomes, relations, transitions
+from . import encounters, handover, hours, outcomes, pairs, relations, transitions
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,10 @@ class Kernels:
     fade_relations: Callable
     build_understanding: Callable
     continue_handover: Callable
+    advance_pair_clocks: Callable
 
 
-_MODULES = (encounters, transitions, hours, outcomes, relations, handover)
+_MODULES = (encounters, transitions, hours, outcomes, relations, handover, pairs)
 
 
 def _collect(suffix: str) -> Kernels:
