@@ -132,14 +132,23 @@ def _take_up_and_drop(iu, ju, held, fam, trust, understanding, shared_targets, c
     # (model/transitions.py), written out per pair (a numba helper taking arrays, even
     # inlined, made this several times slower: measured).
     out = held.copy()  # row 0 (no form) is left as it is
+    # Below every form's entry thresholds a pair holding nothing can take nothing up: it
+    # is left as it is without looking at each form (most pairs of a large centre).
+    lowest_f, lowest_t, lowest_s = bounds[0, 0, 1:].min(), bounds[0, 1, 1:].min(), bounds[0, 2, 1:].min()
     for k in range(held.shape[1]):
         if not present[k]:
             for g in range(1, held.shape[0]):
                 out[g, k] = False
             continue
+        f, t, s, shared = fam[k], trust[k], understanding[k], shared_targets[k] > 0
+        if f < lowest_f or t < lowest_t or s < lowest_s:
+            holds = False
+            for g in range(1, held.shape[0]):
+                holds = holds or held[g, k]
+            if not holds:
+                continue
         i, j = iu[k], ju[k]
         m = mandate[i] * mandate[j]
-        f, t, s, shared = fam[k], trust[k], understanding[k], shared_targets[k] > 0
         for g in range(1, held.shape[0]):
             keeping = held[g, k]
             if keeping and not u[g, k] < downgrade_rate:

@@ -21,6 +21,7 @@ class Kernels:
     seek_contacts: Callable
     choose_introductions: Callable
     learn_from_contact: Callable
+    form_costs: Callable
     eligible_forms: Callable
     uptake_chance: Callable
     update_palette: Callable
