@@ -22,7 +22,8 @@
    times, taking turns, and the fastest kept.
 3. **A sweep vs its model time.** ``--sweep-runs`` runs of the default centre (two configs,
    ``drivers.leadership_support=0.3,0.7``) as a real sweep (``python -m experiments.run
-   -m … launcher=joblib``, ``sweep.seeds_per_job`` set so each core gets four jobs), its
+   -m … launcher=joblib``, ``sweep.seeds_per_job`` set so each core gets
+   ``--sweep-jobs-per-core`` jobs, default 1), its
    wall time × cores against the pure model time of the same runs simulated one after
    another in this process. Also as CPU time (the sweep's processes against the model's),
    which a busy machine distorts less than wall time.
@@ -157,13 +158,17 @@ def one_seed_at_a_time(seeds: int, steps: int, batch_seeds: int = 100, repeats: 
     return pd.DataFrame(rows)
 
 
-def sweep_vs_model_time(runs: int, steps: int, cores: int) -> pd.DataFrame:
-    """Part 3: a real sweep's wall time × cores (and CPU time) against its model time."""
+def sweep_vs_model_time(runs: int, steps: int, cores: int, jobs_per_core: int = 1) -> pd.DataFrame:
+    """Part 3: a real sweep's wall time × cores (and CPU time) against its model time.
+    Its runs are cut into ``jobs_per_core`` jobs per core: a batched job's fixed cost (a
+    worker's start, composing, writing files) is a large share of a batch's time, so few
+    large jobs cost least as long as no core idles."""
     from .cli import compose_run
     from .simulate import simulate
 
     per_config = math.ceil(runs / len(SWEEP_CONFIGS))
-    seeds_per_job = max(1, math.ceil(per_config / (2 * cores)))  # 4 jobs per core in all
+    jobs_per_config = max(1, math.ceil(jobs_per_core * cores / len(SWEEP_CONFIGS)))
+    seeds_per_job = max(1, math.ceil(per_config / jobs_per_config))
     configs = [compose_run([f"drivers.leadership_support={v}", f"replicates={per_config}",
                             f"steps={steps}"]) for v in SWEEP_CONFIGS]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench_sweep_") as folder:
@@ -230,6 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timings of part 2 (the fastest is kept)")
     parser.add_argument("--sweep-runs", type=int, default=40, help="runs of the sweep (part 3); 0 skips it")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="sweep workers")
+    parser.add_argument("--sweep-jobs-per-core", type=int, default=1, help="jobs of the sweep per core")
     args = parser.parse_args(argv)
     print(machine(), flush=True)
     pd.set_option("display.width", 200)
@@ -242,7 +248,8 @@ def main(argv: list[str] | None = None) -> None:
     print(one_seed_at_a_time(args.seeds, args.steps, args.batch_seeds, args.repeats).to_string(index=False))
     if args.sweep_runs > 0:
         print(f"\n3. A sweep (launcher=joblib, {args.cores} cores) vs the same runs' model time:")
-        print(sweep_vs_model_time(args.sweep_runs, args.steps, args.cores).to_string(index=False))
+        print(sweep_vs_model_time(args.sweep_runs, args.steps, args.cores,
+                                  args.sweep_jobs_per_core).to_string(index=False))  # fmt: skip
     print(f"\n(end) {machine()}")
 
 

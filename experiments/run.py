@@ -19,6 +19,7 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -33,7 +34,9 @@ from .config import RunConfig, to_run_config
 from .manifest import MANIFEST, command_line, write_manifest
 from .outputs import remove_leftovers, stop_cleanly_on_sigterm, write_json, write_parquet
 from .posterior import posterior_overrides
-from .simulate import RunResult, forms_table, simulate, summarise
+
+if TYPE_CHECKING:
+    from .simulate import RunResult
 
 RESULT_TABLES = ("timeseries.parquet", "actors.parquet", "ties.parquet")
 RESULT_FILES = (*RESULT_TABLES, "summary.json")
@@ -41,6 +44,7 @@ RESULT_FILES = (*RESULT_TABLES, "summary.json")
 
 def write_results(run: RunConfig, result: RunResult, out: Path, resolved: dict) -> None:
     """Write every result file of a job atomically; ``summary.json`` last marks it complete."""
+    from .simulate import summarise
     write_parquet(result.timeseries, out / "timeseries.parquet")
     write_parquet(result.actors, out / "actors.parquet")
     write_parquet(result.ties, out / "ties.parquet")
@@ -76,6 +80,10 @@ def run_job(cfg: DictConfig) -> Path:
     remove_leftovers(out.parent, "*/.*.tmp")
     remove_leftovers(out.parent, "*/networks/.*.tmp")
     from tqdm import tqdm  # a single run's progress bar; sweep jobs print lines instead
+
+    # Here, not at the top: the simulation imports Mesa (pandas, scipy, networkx: seconds),
+    # which a sweep's launching process, composing and checking configs only, never needs.
+    from .simulate import forms_table, simulate
 
     started = time.perf_counter()
     bar = tqdm(total=run.replicates, desc="seeds", unit="seed", disable=run.replicates < 2,

@@ -51,7 +51,7 @@ from .handover import Handovers
 from .hours import allocate_collaboration_hours, deep_form_mandate
 from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
-from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, advance_pair_clocks, condensed_index
+from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, condensed_index
 from .relations import working_together
 from .residents import (
     _GROUP_DRAWS,
@@ -122,6 +122,13 @@ class SeedBatch:
         self._read_seed_state()
         self.role_hours = np.array([m.role_hours for m in self.models])
         self.coverage = np.array([m.coverage for m in self.models])
+        #: Every seed's handover book as one (rows of the batch, seed after seed), kept
+        #: from week to week; a seed gets its part back only before its own code runs
+        #: (``_clock``), and only that part is merged again: merging and splitting 100
+        #: books every week was most of the handover's time.
+        self._book: Handovers | None = None
+        self._book_cut = np.zeros(0, dtype=np.int64)  # seed s's entries: cut[s] … cut[s + 1]
+        self._detached: set[int] = set()  # seeds whose own book is the one to use
         self._bind()
 
     # -------------------------------------------------------------- layout
@@ -129,6 +136,7 @@ class SeedBatch:
         """Stack every seed's actor and pair arrays into the batch's arrays and point each
         model at its block (called at the start and whenever actors arrive)."""
         models, S = self.models, self.n_seeds
+        self._books_to_seeds()  # the merged book's rows are of the old layout
         A = models[0].actor_table.capacity
         P = models[0].pairs.n_pairs
         if any(m.actor_table.capacity != A or m.pairs.n_pairs != P for m in models):
@@ -273,6 +281,7 @@ class SeedBatch:
     def _clock(self, s: int, week: int | None = None) -> CentreModel:
         """Seed ``s``'s model with its clock at ``week`` (default: this week)."""
         m, week = self.models[s], self.week if week is None else week
+        self._detach_book(s)  # its own code may read or extend its handover book
         if m.steps != week:
             m.time, m.steps = float(week), week
         return m
@@ -481,26 +490,63 @@ class SeedBatch:
 
     def continue_handover(self) -> None:
         """Every seed's relations being taken over, one week on, as one book: the seeds'
-        books side by side (rows of the batch), then each seed's what is left of it."""
-        A = self.A
-        books = [(s, m.handovers) for s, m in enumerate(self.models) if len(m.handovers)]
-        if not books:
-            return
-        rows = ("taker", "partner")
-        merged = Handovers(*(np.concatenate([getattr(book, name) + (s * A if name in rows else 0)
-                                             for s, book in books]) for name in _BOOK_FIELDS))  # fmt: skip
-        used = self.week_arrays["hours_used"]
-        fam, trust, spent = self.kernels.continue_handover(self.pairs, self.actors, merged,
-                                                           self.week_arrays["budget"] - used, self.params)
-        self.pairs.familiarity[:], self.pairs.trust[:] = fam, trust
-        used += spent
-        left = np.bincount(merged.taker // A, minlength=self.n_seeds)
-        cut = np.cumsum(left)
-        for s, book in books:
-            mine = slice(cut[s] - left[s], cut[s])
+        books side by side (rows of the batch), kept merged from week to week."""
+        if self._book is None:
+            self._book = self._merged_books(range(self.n_seeds), None)
+        elif self._detached:
+            self._book = self._merged_books(sorted(self._detached), self._book)
+        self._detached = set()
+        book = self._book
+        if len(book):
+            used = self.week_arrays["hours_used"]
+            fam, trust, spent = self.kernels.continue_handover(self.pairs, self.actors, book,
+                                                               self.week_arrays["budget"] - used,
+                                                               self.params)  # fmt: skip
+            self.pairs.familiarity[:], self.pairs.trust[:] = fam, trust
+            used += spent
+        self._book_cut = np.searchsorted(book.taker // self.A, np.arange(self.n_seeds + 1))
+
+    def _merged_books(self, seeds, merged: Handovers | None) -> Handovers:
+        """One book of ``seeds``' own books and, for every other seed, its part of
+        ``merged``; seed after seed, in rows of the batch."""
+        A, cut, rows = self.A, self._book_cut, ("taker", "partner")
+        pieces = {name: [] for name in _BOOK_FIELDS}
+        done = 0  # the seeds before this one are in the pieces
+        for s in seeds:
+            book = self.models[s].handovers
             for name in _BOOK_FIELDS:
-                value = getattr(merged, name)[mine]
-                setattr(book, name, value - s * A if name in rows else value)
+                if merged is not None:
+                    pieces[name].append(getattr(merged, name)[cut[done]: cut[s]])
+                if len(book):
+                    pieces[name].append(getattr(book, name) + (s * A if name in rows else 0))
+            done = s + 1
+        for name in _BOOK_FIELDS:
+            if merged is not None:
+                pieces[name].append(getattr(merged, name)[cut[done]:])
+        if not any(len(piece) for piece in pieces["taker"]):
+            return Handovers()
+        return Handovers(*(np.concatenate(pieces[name]) for name in _BOOK_FIELDS))
+
+    def _detach_book(self, s: int) -> None:
+        """Seed ``s``'s part of the merged book into its own (before its own code runs);
+        the next week merges it back."""
+        if self._book is None or s in self._detached:
+            return
+        A, rows = self.A, ("taker", "partner")
+        mine = slice(self._book_cut[s], self._book_cut[s + 1])
+        book = self.models[s].handovers
+        for name in _BOOK_FIELDS:
+            value = getattr(self._book, name)[mine]
+            setattr(book, name, value - s * A if name in rows else value.copy())
+        self._detached.add(s)
+
+    def _books_to_seeds(self) -> None:
+        """Every seed's part of the merged book into its own (the layout is about to
+        change); the next week merges them all again."""
+        if self._book is not None:
+            for s in range(self.n_seeds):
+                self._detach_book(s)
+        self._book, self._detached = None, set()
 
     def realise_outcomes(self) -> Outcomes:
         u = {name: self._pair_draw(f"outcome_{name}") for name in OUTCOME_DRAWS}
@@ -559,7 +605,7 @@ class SeedBatch:
 
     def advance_clocks(self, outcomes: Outcomes) -> None:
         """As :meth:`CentreModel.advance_clocks`, for every seed's pairs."""
-        advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
+        self.kernels.advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
 
     def collect_statistics(self, outcomes: Outcomes) -> None:
         """Every seed's ``WEEKLY_MEASURES``, as :meth:`CentreModel.collect_statistics`."""

@@ -30,7 +30,7 @@ from .encounters import select_forum_attendees
 from .events import schedule_events
 from .forms import FORMS, Form
 from .handover import Handovers, start_handover
-from .hours import allocate_collaboration_hours, deep_form_mandate, form_costs, reach_factor
+from .hours import allocate_collaboration_hours, deep_form_mandate, reach_factor
 from .kernels import get_kernels
 from .kinds import (
     KIND_PROFILES,
@@ -43,7 +43,7 @@ from .kinds import (
     slot_mask,
 )
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
-from .pairs import N_FORMS, PairState, advance_pair_clocks, condensed_index
+from .pairs import N_FORMS, PairState, condensed_index
 from .params import ModelParams
 from .recording import WeeklyRecord
 from .relations import working_together
@@ -336,7 +336,7 @@ class CentreModel(mesa.Model):
         contacts = {"introduced": introduced, "encountered": encountered, "sought": sought,
                     "at_forum": week.at_forum}  # fmt: skip
         p.familiarity = k.learn_from_contact(p, contacts, self.params)
-        week.cost = form_costs(p, self.params, week.upkeep)  # knowing each other better makes work cheaper
+        week.cost = k.form_costs(p, self.params, week.upkeep)  # knowing each other better makes work cheaper
         self.last_contact = encountered | sought | week.at_forum | introduced
         self.last_introduced = introduced
         return self.last_contact
@@ -412,7 +412,7 @@ class CentreModel(mesa.Model):
 
     def advance_clocks(self, outcomes: Outcomes) -> None:
         """Weeks each form has been held, co-creation weeks, success and failure counts."""
-        advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
+        self.kernels.advance_pair_clocks(self.pairs, outcomes.successes, outcomes.failures)
 
     def collect_statistics(self, outcomes: Outcomes) -> None:
         """This week's measures (``WEEKLY_MEASURES``) into ``stats`` and the data collector."""

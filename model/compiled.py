@@ -132,14 +132,23 @@ def _take_up_and_drop(iu, ju, held, fam, trust, understanding, shared_targets, c
     # (model/transitions.py), written out per pair (a numba helper taking arrays, even
     # inlined, made this several times slower: measured).
     out = held.copy()  # row 0 (no form) is left as it is
+    # Below every form's entry thresholds a pair holding nothing can take nothing up: it
+    # is left as it is without looking at each form (most pairs of a large centre).
+    lowest_f, lowest_t, lowest_s = bounds[0, 0, 1:].min(), bounds[0, 1, 1:].min(), bounds[0, 2, 1:].min()
     for k in range(held.shape[1]):
         if not present[k]:
             for g in range(1, held.shape[0]):
                 out[g, k] = False
             continue
+        f, t, s, shared = fam[k], trust[k], understanding[k], shared_targets[k] > 0
+        if f < lowest_f or t < lowest_t or s < lowest_s:
+            holds = False
+            for g in range(1, held.shape[0]):
+                holds = holds or held[g, k]
+            if not holds:
+                continue
         i, j = iu[k], ju[k]
         m = mandate[i] * mandate[j]
-        f, t, s, shared = fam[k], trust[k], understanding[k], shared_targets[k] > 0
         for g in range(1, held.shape[0]):
             keeping = held[g, k]
             if keeping and not u[g, k] < downgrade_rate:
@@ -336,26 +345,32 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
         for r in range(n_rows):
             start[r + 1] += start[r]
         fill = start[:n_rows].copy()
+        # Each commitment's value beside it in its row's bucket, so sorting reads values
+        # in sequence rather than through two indices.
         bucket = np.empty(2 * n, dtype=np.int64)
+        key = np.empty(2 * n)
         scratch = np.empty(2 * n, dtype=np.int64)
+        scratch_key = np.empty(2 * n)
         for item in range(n):
+            value = priority[ks[item]]
             for row in (iu[ks[item]], ju[ks[item]]):
                 bucket[fill[row]] = item
+                key[fill[row]] = value
                 fill[row] += 1
         for r in range(n_rows):
             if not seed_over[r // rows_per_seed]:
                 continue  # nothing of a seed that fits is dropped, so its order is not needed
             if start[r + 1] - start[r] > _FEW:
-                _sort_by_value(bucket[start[r]: start[r + 1]], priority, ks, scratch)
+                _sort_by_value(bucket[start[r]: start[r + 1]], key[start[r]: start[r + 1]], scratch,
+                               scratch_key)  # fmt: skip
                 continue
             for pos in range(start[r] + 1, start[r + 1]):
-                item = bucket[pos]
-                value = priority[ks[item]]
+                item, value = bucket[pos], key[pos]
                 q = pos - 1
-                while q >= start[r] and priority[ks[bucket[q]]] < value:
-                    bucket[q + 1] = bucket[q]
+                while q >= start[r] and key[q] < value:
+                    bucket[q + 1], key[q + 1] = bucket[q], key[q]
                     q -= 1
-                bucket[q + 1] = item
+                bucket[q + 1], key[q + 1] = item, value
         # One running sum over all rows, less its value where each row begins (as the
         # vectorised cumsum does), so the sums agree to the last bit.
         spent = 0.0
@@ -373,12 +388,14 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
 
 
 @njit(cache=True, nogil=True)
-def _sort_by_value(segment, priority, ks, scratch):
-    """Stable sort of one row's commitments (in item order) by value, highest first: a
-    bottom-up merge sort (the order ``numpy.argsort(-values, kind="mergesort")`` gives)
-    that allocates nothing (``scratch`` holds at least ``len(segment)`` items)."""
+def _sort_by_value(segment, keys, scratch, scratch_keys):
+    """Stable sort of one row's commitments (in item order) by their values ``keys``,
+    highest first: a bottom-up merge sort (the order ``numpy.argsort(-values,
+    kind="mergesort")`` gives) that allocates nothing (``scratch`` and ``scratch_keys``
+    hold at least ``len(segment)`` items; ``keys`` is left in no useful order)."""
     n = len(segment)
     src, dst = segment, scratch[:n]
+    src_key, dst_key = keys, scratch_keys[:n]
     in_segment = True
     width = 1
     while width < n:
@@ -386,22 +403,23 @@ def _sort_by_value(segment, priority, ks, scratch):
             mid, hi = min(lo + width, n), min(lo + 2 * width, n)
             i, j, out = lo, mid, lo
             while i < mid and j < hi:
-                if priority[ks[src[j]]] > priority[ks[src[i]]]:  # ties keep item order
-                    dst[out] = src[j]
+                if src_key[j] > src_key[i]:  # ties keep item order
+                    dst[out], dst_key[out] = src[j], src_key[j]
                     j += 1
                 else:
-                    dst[out] = src[i]
+                    dst[out], dst_key[out] = src[i], src_key[i]
                     i += 1
                 out += 1
             while i < mid:
-                dst[out] = src[i]
+                dst[out], dst_key[out] = src[i], src_key[i]
                 i += 1
                 out += 1
             while j < hi:
-                dst[out] = src[j]
+                dst[out], dst_key[out] = src[j], src_key[j]
                 j += 1
                 out += 1
         src, dst = dst, src
+        src_key, dst_key = dst_key, src_key
         in_segment = not in_segment
         width *= 2
     if not in_segment:
@@ -556,6 +574,26 @@ def _build_understanding(understanding, held, present, at_forum, gain, keep):
         else:
             out[k] = u * keep
     return out
+
+
+def advance_pair_clocks(pairs, successes, failures) -> None:
+    """Compiled :func:`model.pairs.advance_pair_clocks`, in place, in one pass over pairs."""
+    _advance_pair_clocks(pairs.held, pairs.weeks_held, pairs.cocreation_weeks, pairs.successes,
+                         pairs.failures, successes, failures)  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _advance_pair_clocks(held, weeks_held, cocreation_weeks, successes, failures, won, lost):
+    for k in range(held.shape[1]):
+        for g in range(held.shape[0]):
+            if held[g, k]:
+                weeks_held[g, k] += 1
+            elif weeks_held[g, k] != 0:
+                weeks_held[g, k] = 0
+        if held[_CC, k]:
+            cocreation_weeks[k] += 1
+        successes[k] += won[k]
+        failures[k] += lost[k]
 
 
 def per_seed_values(values, n_pairs: int) -> tuple[np.ndarray, int]:

@@ -70,6 +70,19 @@ def form_costs(pairs, params: ModelParams, system_level: float) -> np.ndarray:
     return per_form * per_pair[None, :]
 
 
+def form_costs_reference(pairs, params: ModelParams, system_level: float) -> np.ndarray:
+    relief = 1.0 - params.system_relief * float(system_level)
+    cost = np.zeros((len(params.form_cost), len(pairs.familiarity)))
+    for k in range(len(pairs.familiarity)):
+        per_pair = pairs.reach_factor[k] * (1.0 + params.familiarity_cost * (1.0 - pairs.familiarity[k]))
+        for g in range(len(params.form_cost)):
+            per_form = float(params.form_cost[g])
+            if g in (Form.KNOWLEDGE_SHARING, Form.ALIGNMENT):
+                per_form *= relief
+            cost[g, k] = per_form * per_pair
+    return cost
+
+
 def hours_in_use(held, cost, iu, ju, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """Hours each actor spends on its held forms: (all forms, binding forms)."""
     spent = cost * held

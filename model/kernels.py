@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
-from . import encounters, handover, hours, outcomes, relations, transitions
+from . import encounters, handover, hours, outcomes, pairs, relations, transitions
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Kernels:
     seek_contacts: Callable
     choose_introductions: Callable
     learn_from_contact: Callable
+    form_costs: Callable
     eligible_forms: Callable
     uptake_chance: Callable
     update_palette: Callable
@@ -32,9 +33,10 @@ class Kernels:
     fade_relations: Callable
     build_understanding: Callable
     continue_handover: Callable
+    advance_pair_clocks: Callable
 
 
-_MODULES = (encounters, transitions, hours, outcomes, relations, handover)
+_MODULES = (encounters, transitions, hours, outcomes, relations, handover, pairs)
 
 
 def _collect(suffix: str) -> Kernels:

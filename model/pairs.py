@@ -147,3 +147,13 @@ def advance_pair_clocks(pairs, successes: np.ndarray, failures: np.ndarray) -> N
     pairs.cocreation_weeks += pairs.held[Form.CO_CREATION].astype(np.int32)
     pairs.successes += successes.astype(np.int32)
     pairs.failures += failures.astype(np.int32)
+
+
+def advance_pair_clocks_reference(pairs, successes, failures) -> None:
+    for k in range(len(pairs.iu)):
+        for g in range(pairs.held.shape[0]):
+            pairs.weeks_held[g, k] = pairs.weeks_held[g, k] + 1 if pairs.held[g, k] else 0
+        if pairs.held[Form.CO_CREATION, k]:
+            pairs.cocreation_weeks[k] += 1
+        pairs.successes[k] += successes[k]
+        pairs.failures[k] += failures[k]

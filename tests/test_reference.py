@@ -100,3 +100,27 @@ def test_compiled_engine_agrees_where_co_creation_and_crowding_are_frequent():
     assert compiled.equals(vectorised)
     assert vectorised["new_initiatives"].sum() > 0 and vectorised["ties_co_creation"].max() >= 2
     assert vectorised["resources_shared"].sum() > 0 and vectorised["failed_efforts"].sum() > 0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_compiled_hour_budgets_agree_for_actors_with_many_commitments(seed):
+    """The compiled hour budgets sort an actor's commitments by merge sort above a few
+    dozen (never reached by the presets' centres): 150 actors holding most forms with
+    nearly everyone, tight budgets and many equal priorities (ties keep item order)."""
+    from model import compiled, hours
+    from model.pairs import condensed_index
+
+    rng = np.random.default_rng(seed)
+    n = 150
+    iu, ju = np.triu_indices(n, k=1)
+    assert np.array_equal(condensed_index(iu, ju, n), np.arange(len(iu)))
+    held = rng.random((6, len(iu))) < 0.6
+    held[0] = False
+    cost = rng.choice([0.25, 0.5, 1.0, 1.5], size=held.shape)
+    priority = rng.choice(np.linspace(0.0, 3.0, 7), size=len(iu))  # many ties
+    budget = rng.uniform(5.0, 60.0, n)
+    binding_budget = budget * rng.uniform(0.2, 0.8, n)
+    args = (held, cost, priority, budget, binding_budget, iu.astype(np.int64), ju.astype(np.int64))
+    expected = hours.enforce_hour_budgets(*args)
+    assert 0 < expected[1:].sum() < held[1:].sum()  # some, not all, commitments were dropped
+    assert np.array_equal(compiled.enforce_hour_budgets(*args), expected)
