@@ -1,8 +1,9 @@
 """Calibrate the free parameters by ABC-SMC (pyabc) and check the posterior on held-out
 patterns and cases; writes docs/calibration.md with its posterior file and figures.
 
-    python -m analysis.calibrate                      # small budget: ~10 min on 2 cores
-    python -m analysis.calibrate --larger             # 60 particles × 5 generations, 260 weeks (hours)
+    python -m analysis.calibrate                      # small budget: ~4 min on 2 cores
+    python -m analysis.calibrate --larger             # 60 particles, ≤ 5 generations, 260 weeks (~40 min)
+    python -m analysis.calibrate --larger --launcher slurm --launcher-option slurm_partition=normal
     python -m analysis.calibrate --population 32 --generations 4 --draws 16 --jobs 2
     python -m analysis.calibrate --mapping docs/example_mapping.csv --centre docs/example_roster.yaml \\
         --out calibrations/mit_medborgerhus/calibration.md   # a planner's own centre
