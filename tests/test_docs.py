@@ -204,7 +204,8 @@ HOW: dict[str, Shrink | Server | Elsewhere | Placeholder] = {
     Placeholder("python -m experiments.run"),
     # docs/calibration.md, ODD § 7, planners § 7 (calibration and params=posterior)
     "python -m analysis.calibrate": CALIBRATE,
-    "python -m analysis.calibrate --larger": Shrink(add=CALIBRATE.add, once=True),  # the flags shrink its budget
+    # --larger with the small flags: explicit flags override its budget
+    "python -m analysis.calibrate --larger": Shrink(add=CALIBRATE.add, once=True),
     "python -m analysis.calibrate --larger --launcher slurm --launcher-option slurm_partition=normal "
     "--launcher-option slurm_account=my_project --sims-per-job 8 --out calibrations/larger/calibration.md":
     Elsewhere("tests/test_slurm.py::test_calibration_runs_its_simulations_as_slurm_jobs (slow) runs a tiny "
