@@ -20,9 +20,10 @@ The observer only *reads* the model's records after each week (``model.outcomes`
 ``model.taken_up``, ``model.pairs``, ``model.actor_table``); it never replaces a model
 method or recomputes a model rule.
 
-Runs are shared: an :class:`Arm` is run once per seed (in parallel with joblib) and its
-per-seed measures are reused by every pattern that needs it. Each seed's run is a pure
-function of (arm, seed), so results do not depend on the number of workers.
+Runs are shared: an :class:`Arm`'s seeds run once, as one batch on the batched engine
+(``model/batch.py``; arms in parallel with joblib), and its per-seed measures are reused by
+every pattern that needs it. Each seed's run is a pure function of (arm, seed), the same
+as that seed alone, so results do not depend on the number of workers or the batching.
 
 Statistics come from ``analysis/stats.py``, shared with the what-if report, the sweep
 plots and the tests: mean paired differences over seeds (same seed in both arms: common

@@ -271,7 +271,6 @@ def _enforce_hour_budgets(held, cost, priority, budget, binding_budget, iu, ju, 
     return held
 
 
-
 @njit(cache=True, nogil=True)
 def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     """The vectorised ``_drop_misfits`` step by step: the same items in the same order

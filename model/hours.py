@@ -71,6 +71,7 @@ def form_costs(pairs, params: ModelParams, system_level: float) -> np.ndarray:
 
 
 def form_costs_reference(pairs, params: ModelParams, system_level: float) -> np.ndarray:
+    """:func:`form_costs` pair by pair and form by form (verification)."""
     relief = 1.0 - params.system_relief * float(system_level)
     cost = np.zeros((len(params.form_cost), len(pairs.familiarity)))
     for k in range(len(pairs.familiarity)):

@@ -150,6 +150,7 @@ def advance_pair_clocks(pairs, successes: np.ndarray, failures: np.ndarray) -> N
 
 
 def advance_pair_clocks_reference(pairs, successes, failures) -> None:
+    """:func:`advance_pair_clocks` pair by pair (verification)."""
     for k in range(len(pairs.iu)):
         for g in range(pairs.held.shape[0]):
             pairs.weeks_held[g, k] = pairs.weeks_held[g, k] + 1 if pairs.held[g, k] else 0
