@@ -279,6 +279,21 @@ class SweepReport(Callback):
         finally:
             unlock_folder()
         print(describe(LAST_SWEEP), flush=True)
+        stop_idle_workers()
+
+
+def stop_idle_workers() -> None:
+    """Stop the joblib launcher's worker processes once every job has returned.
+
+    Loky keeps its workers for reuse and, when the launching process exits, waits for
+    each to shut down on its own: about a second with the model loaded, which a sweep of
+    a few minutes pays in wall time for nothing. A later sweep in the same process gets
+    new workers. Other launchers leave no workers here, and this does nothing.
+    """
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")  # not imported: no pool
+    executor = getattr(loky, "_executor", None)  # loky's one shared pool, if any
+    if executor is not None:
+        executor.shutdown(wait=True, kill_workers=True)
 
 
 def start_session(sweep_dir: Path, total: int) -> None:
