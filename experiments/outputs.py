@@ -16,8 +16,10 @@ import socket
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # a sweep's launching process writes JSON only: no pandas to import
+    import pandas as pd
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

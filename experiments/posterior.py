@@ -18,14 +18,17 @@ import json
 import math
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from model import InputError, ModelParams
 
 from .manifest import sha256
 from .outputs import write_csv, write_json
+
+if TYPE_CHECKING:  # every run's command line passes here (posterior_overrides): pandas on use
+    import pandas as pd
 
 #: Where ``python -m analysis.calibrate`` writes its posterior by default (committed).
 DEFAULT_POSTERIOR = Path(__file__).resolve().parent.parent / "docs" / "calibration" / "posterior.csv"
@@ -55,6 +58,8 @@ def write_posterior(particles: pd.DataFrame, weights, provenance: dict, path: Pa
 
 def load_posterior(path: str | Path) -> tuple[pd.DataFrame, dict]:
     """Read and check a posterior file; raises :class:`InputError` (one line) if unusable."""
+    import pandas as pd
+
     path = Path(path)
     allowed = "a posterior.csv written by python -m analysis.calibrate"
     if not path.is_file():
