@@ -60,14 +60,12 @@ def simulate_batch(run: RunConfig, seeds: list[int]):
     batch.run(run.steps, on_week=snapshot)
     batch.finish()
     table = batch.timeseries(seeds)
+    weeks_per_seed = len(table) // len(seeds)  # seed after seed, each its weeks 0 … steps
     parts = []
     for i, (seed, model) in enumerate(zip(seeds, models, strict=True)):
-        actors = pd.DataFrame(model.actors_frame())
-        actors.insert(0, "seed", seed)
-        ties = pd.DataFrame(model.ties_frame())
-        ties.insert(0, "seed", seed)
         weeks = {week: frames[i] for week, frames in networks.items()}
-        parts.append((table[table["seed"] == seed], actors, ties, weeks))
+        rows = table.iloc[i * weeks_per_seed: (i + 1) * weeks_per_seed]
+        parts.append((rows, _actors(model, seed), _ties(model, seed), weeks))
     return parts
 
 
@@ -92,18 +90,20 @@ def simulate_seed(run: RunConfig, seed: int):
             networks[model.week] = _network(model, seed)
     ts = model.datacollector.get_model_vars_dataframe().reset_index(names="step")
     ts.insert(0, "seed", seed)
-    actors = pd.DataFrame(model.actors_frame())
-    actors.insert(0, "seed", seed)
-    ties = pd.DataFrame(model.ties_frame())
-    ties.insert(0, "seed", seed)
-    return ts, actors, ties, networks
+    return ts, _actors(model, seed), _ties(model, seed), networks
+
+
+def _actors(model: CentreModel, seed: int) -> pd.DataFrame:
+    # The seed column made with the frame: inserting it afterwards costs more than the frame.
+    return pd.DataFrame([{"seed": seed, **record} for record in model.actors_frame()])
+
+
+def _ties(model: CentreModel, seed: int) -> pd.DataFrame:
+    return pd.DataFrame({"seed": seed, **model.ties_frame()})
 
 
 def _network(model: CentreModel, seed: int) -> pd.DataFrame:
-    frame = pd.DataFrame(model.ties_frame())
-    frame.insert(0, "week", model.week)
-    frame.insert(0, "seed", seed)
-    return frame
+    return pd.DataFrame({"seed": seed, "week": model.week, **model.ties_frame()})
 
 
 def simulate(run: RunConfig, progress=None) -> RunResult:
