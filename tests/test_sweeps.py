@@ -218,3 +218,23 @@ def test_sweep_report_writes_png_figures(collected, tmp_path):
                      "heatmap_drivers.co_location__drivers.coordinator.png"]  # fmt: skip
     for path in written:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_joblib_workers_stop_when_the_sweep_ends():
+    """``stop_idle_workers`` (called at a sweep's end) ends loky's kept workers at once, so
+    the launcher's exit does not wait for them; a later pool starts afresh."""
+    from joblib import Parallel, delayed
+
+    from experiments.sweep import stop_idle_workers
+
+    pids = Parallel(n_jobs=2, backend="loky")(delayed(os.getpid)() for _ in range(2))
+    from joblib.externals.loky import reusable_executor
+
+    executor = reusable_executor._executor
+    assert executor is not None and any(p.is_alive() for p in executor._processes.values())
+    stop_idle_workers()
+    assert not any(p.is_alive() for p in executor._processes.values())
+    for pid in set(pids):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert Parallel(n_jobs=2, backend="loky")(delayed(abs)(-n) for n in range(3)) == [0, 1, 2]
