@@ -30,8 +30,9 @@ from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes
 
 _EPS = 1e-9
-#: Commitments of one actor above which a merge sort beats an insertion sort.
-_FEW = 24
+#: Partners of one actor above which a merge sort beats an insertion sort (measured on a
+#: health batch, ~27 partners a row: 48 was fastest of 24, 48, 64 and never).
+_FEW = 48
 _BINDING = np.array(BINDING, dtype=np.int64)
 _LOOSE = np.array(LOOSE, dtype=np.int64)
 _KS, _AL, _RE, _JA, _CC = (int(f) for f in (Form.KNOWLEDGE_SHARING, Form.ALIGNMENT,
@@ -280,8 +281,17 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     In a batch every seed is its own centre: its running sum starts at zero at its first
     row, and only a seed with someone over budget drops anything in a round (a seed that
     fits would have stopped)."""
-    n_rows = len(budget)
+    n_rows, n_pairs = len(budget), held.shape[1]
     n_seeds = (n_rows + rows_per_seed - 1) // rows_per_seed
+    place = np.zeros(held.shape[0], dtype=np.int64)  # a form's place in ``forms``
+    for i in range(len(forms)):
+        place[forms[i]] = i
+    # Each row's seed, looked up: an integer division per commitment costs more than the rest.
+    seed_of = np.empty(n_rows, dtype=np.int64)
+    for r in range(n_rows):
+        seed_of[r] = r // rows_per_seed
+    for i in range(len(forms)):
+        place[forms[i]] = i
     # Who is over budget at all (the first round's check, summed in the same order): a
     # seed where nobody is stops here, and its commitments are not listed.
     used_i, used_j = np.zeros(n_rows), np.zeros(n_rows)
@@ -293,11 +303,11 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     settled = np.ones(n_seeds, dtype=np.bool_)  # seeds that fit: they stop, as alone
     for r in range(n_rows):
         if used_i[r] + used_j[r] > budget[r] + _EPS:
-            settled[r // rows_per_seed] = False
+            settled[seed_of[r]] = False
     n = 0
     for f in forms:
         for k in range(held.shape[1]):
-            if held[f, k] and not settled[iu[k] // rows_per_seed]:
+            if held[f, k] and not settled[seed_of[iu[k]]]:
                 n += 1
     if n == 0:
         return
@@ -306,7 +316,7 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     n = 0
     for f in forms:
         for k in range(held.shape[1]):
-            if held[f, k] and not settled[iu[k] // rows_per_seed]:
+            if held[f, k] and not settled[seed_of[iu[k]]]:
                 all_gs[n], all_ks[n] = f, k
                 n += 1
     while True:
@@ -314,7 +324,7 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
         # seeds still settling.
         n = 0
         for item in range(len(all_gs)):
-            if held[all_gs[item], all_ks[item]] and not settled[iu[all_ks[item]] // rows_per_seed]:
+            if held[all_gs[item], all_ks[item]] and not settled[seed_of[iu[all_ks[item]]]]:
                 all_gs[n], all_ks[n] = all_gs[item], all_ks[item]
                 n += 1
         all_gs, all_ks = all_gs[:n], all_ks[:n]
@@ -328,62 +338,79 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
         for r in range(n_rows):
             if used_i[r] + used_j[r] > budget[r] + _EPS:
                 over = True
-                seed_over[r // rows_per_seed] = True
+                seed_over[seed_of[r]] = True
         if not over:
             return
         settled |= ~seed_over
         # numpy.lexsort((items, -values, src)): commitments grouped by row (rows in order),
-        # within a row by value, highest first, ties by item. Items are visited in order,
-        # so each row's bucket starts in item order and a stable sort by value gives the
-        # lexicographic order (insertion sort for the usual few commitments, merge sort
-        # for an actor with many).
-        start = np.zeros(n_rows + 1, dtype=np.int64)
+        # within a row by value, highest first, ties by item. A commitment's value is its
+        # pair's, so each row sorts its *partners* (fewer than its commitments: a pair can
+        # hold several forms) and then walks each run of equal values form by form, pair by
+        # pair — the item order, as items are listed form by form, then pair by pair.
+        # ``forms_of[k]``: the forms pair k holds at the round's start (bit i: forms[i]).
+        forms_of = np.zeros(n_pairs, dtype=np.int64)
         for item in range(n):
-            start[iu[ks[item]] + 1] += 1
-            start[ju[ks[item]] + 1] += 1
+            forms_of[ks[item]] |= 1 << place[gs[item]]
+        start = np.zeros(n_rows + 1, dtype=np.int64)
+        for k in range(n_pairs):
+            if forms_of[k]:
+                start[iu[k] + 1] += 1
+                start[ju[k] + 1] += 1
         for r in range(n_rows):
             start[r + 1] += start[r]
         fill = start[:n_rows].copy()
-        # Each commitment's value beside it in its row's bucket, so sorting reads values
-        # in sequence rather than through two indices.
-        bucket = np.empty(2 * n, dtype=np.int64)
-        key = np.empty(2 * n)
-        scratch = np.empty(2 * n, dtype=np.int64)
-        scratch_key = np.empty(2 * n)
-        for item in range(n):
-            value = priority[ks[item]]
-            for row in (iu[ks[item]], ju[ks[item]]):
-                bucket[fill[row]] = item
-                key[fill[row]] = value
-                fill[row] += 1
+        # Each partner's value beside it in its row's bucket, so sorting reads values in
+        # sequence rather than through an index. Pairs are visited in order, so a row's
+        # bucket starts in pair order, which a stable sort keeps among equal values
+        # (insertion sort for the usual few partners, merge sort for an actor with many).
+        bucket = np.empty(start[n_rows], dtype=np.int64)
+        key = np.empty(start[n_rows])
+        scratch = np.empty(start[n_rows], dtype=np.int64)
+        scratch_key = np.empty(start[n_rows])
+        for k in range(n_pairs):
+            if forms_of[k]:
+                for row in (iu[k], ju[k]):
+                    bucket[fill[row]] = k
+                    key[fill[row]] = priority[k]
+                    fill[row] += 1
         for r in range(n_rows):
-            if not seed_over[r // rows_per_seed]:
+            if not seed_over[seed_of[r]]:
                 continue  # nothing of a seed that fits is dropped, so its order is not needed
             if start[r + 1] - start[r] > _FEW:
                 _sort_by_value(bucket[start[r]: start[r + 1]], key[start[r]: start[r + 1]], scratch,
                                scratch_key)  # fmt: skip
                 continue
             for pos in range(start[r] + 1, start[r + 1]):
-                item, value = bucket[pos], key[pos]
+                k, value = bucket[pos], key[pos]
                 q = pos - 1
                 while q >= start[r] and key[q] < value:
                     bucket[q + 1], key[q + 1] = bucket[q], key[q]
                     q -= 1
-                bucket[q + 1], key[q + 1] = item, value
+                bucket[q + 1], key[q + 1] = k, value
         # One running sum over all rows, less its value where each row begins (as the
         # vectorised cumsum does), so the sums agree to the last bit.
         spent = 0.0
         for r in range(n_rows):
             if r % rows_per_seed == 0:
                 spent = 0.0
-            if not seed_over[r // rows_per_seed]:
+            if not seed_over[seed_of[r]]:
                 continue
             before = spent
-            for pos in range(start[r], start[r + 1]):
-                item = bucket[pos]
-                spent = spent + cost[gs[item], ks[item]]
-                if spent - before > budget[r] + _EPS:
-                    held[gs[item], ks[item]] = False
+            pos = start[r]
+            while pos < start[r + 1]:
+                value = priority[bucket[pos]]
+                end = pos + 1
+                while end < start[r + 1] and priority[bucket[end]] == value:
+                    end += 1
+                for i in range(len(forms)):
+                    f = forms[i]
+                    for q in range(pos, end):
+                        k = bucket[q]
+                        if forms_of[k] & (1 << i):
+                            spent = spent + cost[f, k]
+                            if spent - before > budget[r] + _EPS:
+                                held[f, k] = False
+                pos = end
 
 
 @njit(cache=True, nogil=True)

@@ -104,7 +104,7 @@ def test_compiled_engine_agrees_where_co_creation_and_crowding_are_frequent():
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_compiled_hour_budgets_agree_for_actors_with_many_commitments(seed):
-    """The compiled hour budgets sort an actor's commitments by merge sort above a few
+    """The compiled hour budgets sort an actor's partners by merge sort above a few
     dozen (never reached by the presets' centres): 150 actors holding most forms with
     nearly everyone, tight budgets and many equal priorities (ties keep item order)."""
     from model import compiled, hours
