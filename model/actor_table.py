@@ -72,3 +72,21 @@ class ActorTable:
         self.affinity[row] = affinity
         self.n += 1
         return row
+
+    def extend(self, columns: dict, presence: list[np.ndarray], affinity: list[np.ndarray]) -> range:
+        """Add several actors' rows at once (``columns``: a list of values per field, or one
+        value for all); the table ends as appending them one by one would leave it, at the
+        same capacity."""
+        m = len(presence)
+        capacity = self.capacity
+        while self.n + m > capacity:
+            capacity = max(2 * capacity, 4)
+        self.grow(capacity)
+        rows = range(self.n, self.n + m)
+        if m:
+            for name, values in columns.items():
+                getattr(self, name)[rows.start : rows.stop] = values
+            self.presence[rows.start : rows.stop] = presence
+            self.affinity[rows.start : rows.stop] = affinity
+        self.n += m
+        return rows
