@@ -49,7 +49,7 @@ from .recording import WeeklyRecord
 from .relations import working_together
 from .residents import RESIDENT_MEASURES, AreaResidents
 from .sampling import sample_without_replacement
-from .validation import InputError, check_unit
+from .validation import InputError, check_unit, validate_once
 from .volunteers import remember_successes, vary_volunteer_hours, volunteer_turnover
 from .week import Week
 
@@ -157,9 +157,9 @@ class CentreModel(mesa.Model):
     ):
         super().__init__(rng=rng)
         self.centre = centre if centre is not None else CentreSpec()
-        self.centre.validate()
+        validate_once(self.centre)
         self.params = params if params is not None else ModelParams()
-        self.params.validate()
+        validate_once(self.params)
         self.kernels = get_kernels(engine)
         self.drivers = resolve_drivers(self.centre, drivers)
 
