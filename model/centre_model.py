@@ -595,7 +595,7 @@ class CentreModel(mesa.Model):
         for all actors together (``_initial_rows``)."""
         if group.count == 0:
             return []  # nothing drawn, and no organisation id taken
-        shared, centres = self._group_traits(group)
+        shared, typical = self._group_traits(group)
         rng, prm = self.rng, self.params
         upper = {"core_load": prm.max_core_load}
         rows = []
@@ -609,8 +609,8 @@ class CentreModel(mesa.Model):
                 targets = (1 << first) | (1 << second)  # as ``bitmask`` sets TARGET_GROUPS
             noise = rng.normal(0, prm.actor_spread, len(_NOISY_TRAITS)).tolist()
             row = {**shared, "targets": targets}
-            for trait, centre, e in zip(_NOISY_TRAITS, centres, noise, strict=True):
-                row[trait] = _clip(centre + e, 0.0, upper.get(trait, 1.0))
+            for trait, value, e in zip(_NOISY_TRAITS, typical, noise, strict=True):
+                row[trait] = _clip(value + e, 0.0, upper.get(trait, 1.0))
             if not at_start:
                 row["co_located"] = (
                     group.co_located
@@ -621,8 +621,8 @@ class CentreModel(mesa.Model):
         return rows
 
     def _group_traits(self, group: ActorGroup) -> tuple[dict, tuple[float, ...]]:
-        """What all actors of a group share, and the centres their ``_NOISY_TRAITS`` are
-        drawn around: worked out once per group, not once per actor."""
+        """What all actors of a group share, and the typical values their ``_NOISY_TRAITS``
+        are drawn around: worked out once per group, not once per actor."""
         kind = ActorKind.from_id(group.kind)
         profile = KIND_PROFILES[kind]
         pick = _or_default
@@ -652,13 +652,13 @@ class CentreModel(mesa.Model):
             "enthusiasts": pick(group.enthusiasts, 2 if group.kind == "volunteer" else 1),
         }
         # Summed in the order the traits were always summed: (driver + offset) + noise.
-        centres = (
+        typical = (
             self.drivers.core_load + pick(group.core_load_offset, profile.core_load_offset),
             self.drivers.leadership_support + pick(group.leadership_offset, profile.leadership_offset),
             pick(group.risk_willingness, profile.risk_willingness),
             pick(group.cocreation_experience, profile.cocreation_experience),
         )
-        return shared, centres
+        return shared, typical
 
     def _presence_for(self, pattern: str, co_located: bool, days=None) -> np.ndarray:
         """Slots in the house: most working slots if housed, two if using it ad hoc; with
@@ -832,7 +832,7 @@ class CentreModel(mesa.Model):
         }
 
 
-#: Actor traits drawn as a centre plus noise, in the order each actor draws the noise.
+#: Actor traits drawn as a typical value plus noise, in the order each actor draws the noise.
 _NOISY_TRAITS = ("core_load", "leadership", "risk_willingness", "cocreation_experience")
 #: Fields of a new row that go into the actor table as they are.
 _TABLE_TRAITS = (
@@ -845,9 +845,10 @@ _TABLE_TRAITS = (
 
 @cache  # every actor of every build asks; there are few combinations
 def _candidate_slots(opening: str, pattern: str, closed: bytes) -> np.ndarray:
-    """The open slots (``closed``: the slots a funder's pulling out closed, as bytes of a
-    bool array) in an actor's presence pattern, or all open slots if the pattern has none
-    left. Read-only, as it is shared."""
+    """The slots an actor of a presence ``pattern`` may be in: those of the pattern that
+    are open (in the centre's ``opening`` and not ``closed``, a bool array's bytes, since a
+    funder pulled out), or every open slot if none of the pattern's is. Read-only, as it is
+    shared."""
     open_slots = np.array(slot_mask(PRESENCE_PATTERNS[opening])) & ~np.frombuffer(closed, dtype=bool)
     candidates = np.flatnonzero(np.array(slot_mask(PRESENCE_PATTERNS[pattern])) & open_slots)
     if len(candidates) == 0:
