@@ -9,7 +9,7 @@ submodel named in :meth:`CentreModel.step`, in the same order.
 
 from __future__ import annotations
 
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 
 import mesa
 import numpy as np
@@ -843,7 +843,7 @@ _TABLE_TRAITS = (
 )  # fmt: skip
 
 
-@cache  # every actor of every build asks; there are few combinations
+@lru_cache(maxsize=256)  # every actor of every build asks; there are few combinations
 def _candidate_slots(opening: str, pattern: str, closed: bytes) -> np.ndarray:
     """The slots an actor of a presence ``pattern`` may be in: those of the pattern that
     are open (in the centre's ``opening`` and not ``closed``, a bool array's bytes, since a
