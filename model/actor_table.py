@@ -63,12 +63,22 @@ class ActorTable:
 
     def append(self, values: dict, presence: np.ndarray, affinity: np.ndarray) -> int:
         """Add one actor's row and return its row number."""
-        if self.n == self.capacity:
-            self.grow(max(2 * self.capacity, 4))
-        row = self.n
-        for name, value in values.items():
-            getattr(self, name)[row] = value
-        self.presence[row] = presence
-        self.affinity[row] = affinity
-        self.n += 1
-        return row
+        return self.extend(values, [presence], [affinity]).start
+
+    def extend(self, columns: dict, presence: list[np.ndarray], affinity: list[np.ndarray]) -> range:
+        """Add several actors' rows at once and return their row numbers (``columns``: per
+        field a list with each actor's value, or one value for all). Capacity doubles as
+        often as needed, as it would appending the rows one by one."""
+        m = len(presence)
+        capacity = self.capacity
+        while self.n + m > capacity:
+            capacity = max(2 * capacity, 4)
+        self.grow(capacity)
+        rows = range(self.n, self.n + m)
+        if m:
+            for name, values in columns.items():
+                getattr(self, name)[rows.start : rows.stop] = values
+            self.presence[rows.start : rows.stop] = presence
+            self.affinity[rows.start : rows.stop] = affinity
+        self.n += m
+        return rows

@@ -9,7 +9,7 @@ submodel named in :meth:`CentreModel.step`, in the same order.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, lru_cache, partial
 
 import mesa
 import numpy as np
@@ -48,7 +48,8 @@ from .params import ModelParams
 from .recording import WeeklyRecord
 from .relations import working_together
 from .residents import RESIDENT_MEASURES, AreaResidents
-from .validation import InputError, check_unit
+from .sampling import sample_without_replacement
+from .validation import InputError, check_unit, validate_once
 from .volunteers import remember_successes, vary_volunteer_hours, volunteer_turnover
 from .week import Week
 
@@ -156,9 +157,9 @@ class CentreModel(mesa.Model):
     ):
         super().__init__(rng=rng)
         self.centre = centre if centre is not None else CentreSpec()
-        self.centre.validate()
+        validate_once(self.centre)
         self.params = params if params is not None else ModelParams()
-        self.params.validate()
+        validate_once(self.params)
         self.kernels = get_kernels(engine)
         self.drivers = resolve_drivers(self.centre, drivers)
 
@@ -592,85 +593,88 @@ class CentreModel(mesa.Model):
     def _new_rows(self, group: ActorGroup, at_start: bool) -> list[dict]:
         """Draw the traits of a group's actors; at the start, co-location is decided later
         for all actors together (``_initial_rows``)."""
-        drivers = self.drivers
-        profile = KIND_PROFILES[ActorKind.from_id(group.kind)]
-        rng = self.rng
-        prefix = group.name or group.kind
-        pick = _or_default
-        prm = self.params
+        if group.count == 0:
+            return []  # nothing drawn, and no organisation id taken
+        shared, typical = self._group_traits(group)
+        rng, prm = self.rng, self.params
+        upper = {"core_load": prm.max_core_load}
         rows = []
         for _ in range(group.count):
-            funding = group.funding or ("permanent" if profile.permanent else "project")
-            targets = group.target_groups or list(
-                rng.choice(TARGET_GROUPS, size=2, replace=False)
-            )
-            row = {
-                "kind": int(ActorKind.from_id(group.kind)),
-                "capacity_hours": float(pick(group.capacity_hours, profile.capacity_hours)),
-                "core_load": _clip(
-                    drivers.core_load + pick(group.core_load_offset, profile.core_load_offset)
-                    + rng.normal(0, prm.actor_spread), 0.0, prm.max_core_load,
-                ),
-                "leadership": _clip(
-                    drivers.leadership_support
-                    + pick(group.leadership_offset, profile.leadership_offset)
-                    + rng.normal(0, prm.actor_spread), 0.0, 1.0,
-                ),
-                "risk_willingness": _clip(
-                    pick(group.risk_willingness, profile.risk_willingness)
-                    + rng.normal(0, prm.actor_spread),
-                    0.0, 1.0,
-                ),
-                "cocreation_experience": _clip(
-                    pick(group.cocreation_experience, profile.cocreation_experience)
-                    + rng.normal(0, prm.actor_spread), 0.0, 1.0,
-                ),
-                "forum_attendance": profile.forum_attendance,
-                "permanent": funding == "permanent",
-                "funding_end": -1 if funding == "permanent" or group.funding_end_week is None
-                else group.funding_end_week,
-                "expired": False,
-                "offers": bitmask(pick(group.offers, list(profile.offers)), RESOURCES, "offers"),
-                "needs": bitmask(pick(group.needs, list(profile.needs)), RESOURCES, "needs"),
-                "targets": bitmask(list(targets), TARGET_GROUPS, "target_groups"),
-                "presence_pattern": pick(group.presence, profile.presence),
-                "propensity": pick(group.co_location_propensity, profile.co_location_propensity),
-                "fixed_co_located": group.co_located,
-                "days": group.days,
-                "affinity": np.array([1.0, *profile.form_affinity]),
-                "name": prefix,
-                "group": prefix,
-                "exact_name": group.exact_name,
-                "organisation": self._organisation_id(group.organisation or prefix),
-                "enthusiasts": pick(group.enthusiasts, 2 if group.kind == "volunteer" else 1),
-            }
+            # Each actor's draws, in this order: two target groups (unless the group names
+            # them), then the noise around its four traits (``_NOISY_TRAITS``).
+            if group.target_groups:
+                targets = shared["targets"]
+            else:
+                first, second = sample_without_replacement(rng, len(TARGET_GROUPS), 2)
+                targets = (1 << first) | (1 << second)  # as ``bitmask`` sets TARGET_GROUPS
+            noise = rng.normal(0, prm.actor_spread, len(_NOISY_TRAITS)).tolist()
+            row = {**shared, "targets": targets}
+            for trait, value, e in zip(_NOISY_TRAITS, typical, noise, strict=True):
+                row[trait] = _clip(value + e, 0.0, upper.get(trait, 1.0))
             if not at_start:
                 row["co_located"] = (
                     group.co_located
                     if group.co_located is not None
-                    else bool(rng.random() < drivers.co_location)
+                    else bool(rng.random() < self.drivers.co_location)
                 )
             rows.append(row)
         return rows
 
+    def _group_traits(self, group: ActorGroup) -> tuple[dict, tuple[float, ...]]:
+        """What all actors of a group share, and the typical values their ``_NOISY_TRAITS``
+        are drawn around: worked out once per group, not once per actor."""
+        kind = ActorKind.from_id(group.kind)
+        profile = KIND_PROFILES[kind]
+        pick = _or_default
+        funding = group.funding or ("permanent" if profile.permanent else "project")
+        prefix = group.name or group.kind
+        shared = {
+            "kind": int(kind),
+            "capacity_hours": float(pick(group.capacity_hours, profile.capacity_hours)),
+            "forum_attendance": profile.forum_attendance,
+            "permanent": funding == "permanent",
+            "funding_end": (
+                -1 if funding == "permanent" or group.funding_end_week is None else group.funding_end_week
+            ),
+            "expired": False,
+            "offers": bitmask(pick(group.offers, list(profile.offers)), RESOURCES, "offers"),
+            "needs": bitmask(pick(group.needs, list(profile.needs)), RESOURCES, "needs"),
+            "targets": bitmask(list(group.target_groups), TARGET_GROUPS, "target_groups"),  # if named
+            "presence_pattern": pick(group.presence, profile.presence),
+            "propensity": pick(group.co_location_propensity, profile.co_location_propensity),
+            "fixed_co_located": group.co_located,
+            "days": group.days,
+            "affinity": np.array([1.0, *profile.form_affinity]),  # copied into the table
+            "name": prefix,
+            "group": prefix,
+            "exact_name": group.exact_name,
+            "organisation": self._organisation_id(group.organisation or prefix),
+            "enthusiasts": pick(group.enthusiasts, 2 if group.kind == "volunteer" else 1),
+        }
+        # Summed in the order the traits were always summed: (driver + offset) + noise.
+        typical = (
+            self.drivers.core_load + pick(group.core_load_offset, profile.core_load_offset),
+            self.drivers.leadership_support + pick(group.leadership_offset, profile.leadership_offset),
+            pick(group.risk_willingness, profile.risk_willingness),
+            pick(group.cocreation_experience, profile.cocreation_experience),
+        )
+        return shared, typical
+
     def _presence_for(self, pattern: str, co_located: bool, days=None) -> np.ndarray:
         """Slots in the house: most working slots if housed, two if using it ad hoc; with
         given ``days``, every open slot of the pattern on those days."""
-        open_slots = np.array(slot_mask(PRESENCE_PATTERNS[self.centre.opening]))
-        open_slots &= ~self.closed_slots  # closed after a funder pulled out
-        candidates = np.flatnonzero(np.array(slot_mask(PRESENCE_PATTERNS[pattern])) & open_slots)
-        if len(candidates) == 0:
-            candidates = np.flatnonzero(open_slots)
-        presence = np.zeros(len(open_slots), dtype=bool)
+        candidates = _candidate_slots(self.centre.opening, pattern, self.closed_slots.tobytes())
+        presence = np.zeros(len(SLOTS), dtype=bool)
         if days is not None:
-            on_days = np.array([slot.split("_")[0] in days for slot in SLOTS])
-            presence[candidates[on_days[candidates]]] = True
+            presence[candidates[_slots_on_days(tuple(days))[candidates]]] = True
             return presence
+        rng = self.rng
         if co_located:
-            presence[candidates[self.rng.random(len(candidates)) < self.params.housed_presence]] = True
-            presence[self.rng.choice(candidates)] = True
+            presence[candidates[rng.random(len(candidates)) < self.params.housed_presence]] = True
+            presence[candidates[rng.integers(len(candidates))]] = True  # = rng.choice(candidates)
         else:
-            presence[self.rng.choice(candidates, size=min(2, len(candidates)), replace=False)] = True
+            n = len(candidates)
+            presence[candidates[sample_without_replacement(rng, n, min(2, n))]] = True
         return presence
 
     def _add_actors(self, rows: list[dict], week: int) -> list[Actor]:
@@ -678,19 +682,14 @@ class CentreModel(mesa.Model):
         counters: dict[str, int] = {}
         for a in self.actor_by_row:
             counters[a.group] = counters.get(a.group, 0) + 1
+        # Presence is drawn actor by actor in row order, then all rows go in at once.
+        presence = [self._presence_for(r["presence_pattern"], r["co_located"], r["days"]) for r in rows]
+        columns: dict = {name: [r[name] for r in rows] for name in _TABLE_TRAITS}
+        columns.update(active=True, arrived=week, left=-1)
+        table_rows = t.extend(columns, presence, [r["affinity"] for r in rows])
         new_actors = []
-        for r in rows:
-            values = {k: r[k] for k in (
-                "kind", "capacity_hours", "core_load", "leadership", "risk_willingness",
-                "cocreation_experience", "forum_attendance", "permanent", "funding_end",
-                "expired", "offers", "needs", "targets", "co_located", "organisation",
-                "enthusiasts",
-            )}  # fmt: skip
-            values.update(active=True, arrived=week, left=-1)
-            presence = self._presence_for(r["presence_pattern"], r["co_located"], r["days"])
-            row = t.append(values, presence, r["affinity"])
-            name = actor_name(r["name"], r["exact_name"], counters)
-            actor = Actor(self, row, name, r["group"])
+        for row, r in zip(table_rows, rows, strict=True):
+            actor = Actor(self, row, actor_name(r["name"], r["exact_name"], counters), r["group"])
             self.actor_by_row.append(actor)
             new_actors.append(actor)
         if t.capacity > p.capacity:
@@ -831,6 +830,39 @@ class CentreModel(mesa.Model):
             "successes": p.successes[ks].astype(np.int64),
             "failures": p.failures[ks].astype(np.int64),
         }
+
+
+#: Actor traits drawn as a typical value plus noise, in the order each actor draws the noise.
+_NOISY_TRAITS = ("core_load", "leadership", "risk_willingness", "cocreation_experience")
+#: Fields of a new row that go into the actor table as they are.
+_TABLE_TRAITS = (
+    "kind", "capacity_hours", "core_load", "leadership", "risk_willingness",
+    "cocreation_experience", "forum_attendance", "permanent", "funding_end",
+    "expired", "offers", "needs", "targets", "co_located", "organisation",
+    "enthusiasts",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=256)  # every actor of every build asks; there are few combinations
+def _candidate_slots(opening: str, pattern: str, closed: bytes) -> np.ndarray:
+    """The slots an actor of a presence ``pattern`` may be in: those of the pattern that
+    are open (in the centre's ``opening`` and not ``closed``, a bool array's bytes, since a
+    funder pulled out), or every open slot if none of the pattern's is. Read-only, as it is
+    shared."""
+    open_slots = np.array(slot_mask(PRESENCE_PATTERNS[opening])) & ~np.frombuffer(closed, dtype=bool)
+    candidates = np.flatnonzero(np.array(slot_mask(PRESENCE_PATTERNS[pattern])) & open_slots)
+    if len(candidates) == 0:
+        candidates = np.flatnonzero(open_slots)
+    candidates.setflags(write=False)
+    return candidates
+
+
+@cache
+def _slots_on_days(days: tuple[str, ...]) -> np.ndarray:
+    """Booleans over ``SLOTS``: which slots fall on ``days`` (read-only, as it is shared)."""
+    on_days = np.array([slot.split("_")[0] in days for slot in SLOTS])
+    on_days.setflags(write=False)
+    return on_days
 
 
 def _or_default(value, default):

@@ -34,6 +34,8 @@ array                  dtype/shape  meaning
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .forms import Form
@@ -69,6 +71,12 @@ def condensed_index(i: np.ndarray | int, j: np.ndarray | int, capacity: int) -> 
     return lo * capacity - lo * (lo + 1) // 2 + (hi - lo - 1)
 
 
+@lru_cache(maxsize=8)  # every model of a batch starts at the same capacity
+def _pair_rows(capacity: int) -> tuple[np.ndarray, np.ndarray]:
+    """``iu, ju``: the two rows of each pair, in ``numpy.triu_indices(capacity, 1)`` order."""
+    return tuple(rows.astype(np.int64) for rows in np.triu_indices(capacity, 1))
+
+
 def deepest_held(held: np.ndarray) -> np.ndarray:
     """Each pair's deepest held form (0 = none), from a (6, P) ``held`` array."""
     depth = np.zeros(held.shape[1], dtype=np.int8)
@@ -82,7 +90,7 @@ class PairState:
 
     def __init__(self, capacity: int):
         self.capacity = capacity
-        self.iu, self.ju = (a.astype(np.int64) for a in np.triu_indices(capacity, 1))
+        self.iu, self.ju = (rows.copy() for rows in _pair_rows(capacity))  # copies: each model its own
         n = len(self.iu)
         for name, dtype in {**DYNAMIC_FIELDS, **STATIC_FIELDS}.items():
             setattr(self, name, np.zeros(n, dtype=dtype))

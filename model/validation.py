@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+#: Specs found valid: ``id`` → (the spec, its ``repr`` then). Kept small, oldest out first.
+_FOUND_VALID: dict[int, tuple[Any, str]] = {}
+_FOUND_VALID_MAX = 16
+
 
 class InputError(ValueError):
     """A value outside what the model allows; carries the key, the value and what is allowed."""
@@ -37,3 +41,23 @@ def check_positive(key: str, value: float, *, allow_zero: bool = False) -> None:
 def check_choice(key: str, value: Any, choices: tuple[str, ...] | list[str]) -> None:
     if value not in choices:
         raise InputError(key, value, "one of " + ", ".join(map(str, choices)))
+
+
+def validate_once(spec) -> None:
+    """``spec.validate()``, skipped if this very object passed it before and has not changed.
+
+    A batch builds one model per seed from one centre and one set of parameters, and
+    checking them again for every seed cost more than most of a seed's build. Safe though
+    the specs are mutable dataclasses: a skip needs the same object *and* the same
+    ``repr``, which writes out every field, nested ones too, with its type (``1``, ``1.0``
+    and ``True`` differ; floats are written exactly), and ``validate`` reads nothing but
+    those fields.
+    """
+    text = repr(spec)
+    known = _FOUND_VALID.get(id(spec))
+    if known is not None and known[0] is spec and known[1] == text:
+        return
+    spec.validate()
+    if len(_FOUND_VALID) >= _FOUND_VALID_MAX:
+        del _FOUND_VALID[next(iter(_FOUND_VALID))]
+    _FOUND_VALID[id(spec)] = (spec, text)
