@@ -23,7 +23,7 @@
 3. **A sweep vs its model time.** ``--sweep-runs`` runs of the default centre (two configs,
    ``drivers.leadership_support=0.3,0.7``) as a real sweep (``python -m experiments.run
    -m … launcher=joblib``, ``sweep.seeds_per_job`` set so each core gets
-   ``--sweep-jobs-per-core`` jobs, default 1), its
+   ``--sweep-jobs-per-core`` jobs, default 2), its
    wall time × cores against the pure model time of the same runs simulated one after
    another in this process. Also as CPU time (the sweep's processes against the model's),
    which a busy machine distorts less than wall time.
@@ -158,11 +158,13 @@ def one_seed_at_a_time(seeds: int, steps: int, batch_seeds: int = 100, repeats: 
     return pd.DataFrame(rows)
 
 
-def sweep_vs_model_time(runs: int, steps: int, cores: int, jobs_per_core: int = 1) -> pd.DataFrame:
+def sweep_vs_model_time(runs: int, steps: int, cores: int, jobs_per_core: int = 2) -> pd.DataFrame:
     """Part 3: a real sweep's wall time × cores (and CPU time) against its model time.
     Its runs are cut into ``jobs_per_core`` jobs per core: a batched job's fixed cost (a
     worker's start, composing, writing files) is a large share of a batch's time, so few
-    large jobs cost least as long as no core idles."""
+    large jobs cost least as long as no core idles. Two per core (the default) beat one:
+    the two configs differ in cost, and with one job each the cheaper one's core waits
+    (``docs/performance.md`` § 9)."""
     from .cli import compose_run
     from .simulate import simulate
 
@@ -235,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timings of part 2 (the fastest is kept)")
     parser.add_argument("--sweep-runs", type=int, default=40, help="runs of the sweep (part 3); 0 skips it")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="sweep workers")
-    parser.add_argument("--sweep-jobs-per-core", type=int, default=1, help="jobs of the sweep per core")
+    parser.add_argument("--sweep-jobs-per-core", type=int, default=2, help="jobs of the sweep per core")
     args = parser.parse_args(argv)
     print(machine(), flush=True)
     pd.set_option("display.width", 200)
