@@ -61,10 +61,6 @@ class ActorTable:
             setattr(self, name, new)
         self.capacity = capacity
 
-    def append(self, values: dict, presence: np.ndarray, affinity: np.ndarray) -> int:
-        """Add one actor's row and return its row number."""
-        return self.extend(values, [presence], [affinity]).start
-
     def extend(self, columns: dict, presence: list[np.ndarray], affinity: list[np.ndarray]) -> range:
         """Add several actors' rows at once and return their row numbers (``columns``: per
         field a list with each actor's value, or one value for all). Capacity doubles as

@@ -605,8 +605,8 @@ class CentreModel(mesa.Model):
             if group.target_groups:
                 targets = shared["targets"]
             else:
-                first, second = sample_without_replacement(rng, len(TARGET_GROUPS), 2)
-                targets = (1 << first) | (1 << second)  # as ``bitmask`` sets TARGET_GROUPS
+                picked = sample_without_replacement(rng, len(TARGET_GROUPS), 2)
+                targets = bitmask([TARGET_GROUPS[i] for i in picked], TARGET_GROUPS, "target_groups")
             noise = rng.normal(0, prm.actor_spread, len(_NOISY_TRAITS)).tolist()
             row = {**shared, "targets": targets}
             for trait, value, e in zip(_NOISY_TRAITS, typical, noise, strict=True):

@@ -290,8 +290,6 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     seed_of = np.empty(n_rows, dtype=np.int64)
     for r in range(n_rows):
         seed_of[r] = r // rows_per_seed
-    for i in range(len(forms)):
-        place[forms[i]] = i
     # Who is over budget at all (the first round's check, summed in the same order): a
     # seed where nobody is stops here, and its commitments are not listed.
     used_i, used_j = np.zeros(n_rows), np.zeros(n_rows)
@@ -415,7 +413,7 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
 
 @njit(cache=True, nogil=True)
 def _sort_by_value(segment, keys, scratch, scratch_keys):
-    """Stable sort of one row's commitments (in item order) by their values ``keys``,
+    """Stable sort of one row's partners (in pair order) by their values ``keys``,
     highest first: a bottom-up merge sort (the order ``numpy.argsort(-values,
     kind="mergesort")`` gives) that allocates nothing (``scratch`` and ``scratch_keys``
     hold at least ``len(segment)`` items; ``keys`` is left in no useful order)."""
