@@ -1,6 +1,6 @@
-"""Several run configs on every core: batched runs on threads (a batch's time is in compiled
-loops and numpy, which release the GIL), one-at-a-time runs cut into seed chunks for loky
-worker processes.
+"""Several run configs on every core: batched runs on worker processes forked from this one
+(Linux; elsewhere on threads), one-at-a-time runs cut into seed chunks for loky worker
+processes.
 
 Each seed's random streams depend on the seed alone, so a chunk of seeds ``a … b`` gives
 exactly the rows the whole run gives for those seeds; gluing the chunks back in seed
@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+import multiprocessing
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -31,7 +35,7 @@ def simulate_many(runs: list[RunConfig], n_jobs: int | None = None,
     ``n_jobs``: worker processes (None: every available core). ``progress`` is called with
     the number of seeds each time some finish.
     """
-    from joblib import Parallel, cpu_count, delayed
+    from joblib import cpu_count
 
     # cpu_count: the cores this process may use (affinity, cgroup quota: a Slurm job's share)
     workers = cpu_count() if n_jobs is None else n_jobs
@@ -40,22 +44,60 @@ def simulate_many(runs: list[RunConfig], n_jobs: int | None = None,
         each = (lambda _seed: progress(1)) if progress is not None else None
         return [simulate(run, progress=each) for run in runs]
 
-    if all(run.engine == "batched" for run in runs):
-        # A batch spends its time in compiled loops and numpy, which release the GIL:
-        # threads share the loaded loops and start at once, where a process takes seconds.
-        pieces = max(1, math.ceil(workers / len(runs)))
-        backend = "threading"
-    else:
-        pieces, backend = workers, "loky"
+    batched = all(run.engine == "batched" for run in runs)
+    # A batch costs partly per week, whatever its seeds: each run in as few pieces as keep
+    # every worker busy. One seed at a time gains nothing from size: a chunk per worker.
+    pieces = max(1, math.ceil(workers / len(runs))) if batched else workers
     chunks = [(i, chunk) for i, run in enumerate(runs) for chunk in split(run, pieces)]
+    configs = [c for _, c in chunks]
     parts: list[list[RunResult]] = [[] for _ in runs]
-    pool = Parallel(n_jobs=workers, backend=backend, return_as="generator")
-    for (i, chunk), result in zip(chunks, pool(delayed(simulate)(c) for _, c in chunks),
-                                  strict=True):  # fmt: skip
-        parts[i].append(result)
-        if progress is not None:
-            progress(chunk.replicates)
+    with _pool(batched, min(workers, len(chunks))) as results:
+        for (i, chunk), result in zip(chunks, results(configs), strict=True):
+            parts[i].append(result)
+            if progress is not None:
+                progress(chunk.replicates)
     return [merge(p) for p in parts]
+
+
+@contextmanager
+def _pool(batched: bool, workers: int) -> Iterator[Callable[[list[RunConfig]], Iterator[RunResult]]]:
+    """A function that simulates run configs on ``workers`` workers, results in order.
+
+    Batched runs: on Linux, processes forked from this one, which has the model imported
+    and its compiled loops loaded, so they start in milliseconds (a fresh process takes
+    seconds) and run side by side, where threads share one GIL (half of a batch's week is
+    Python and numpy calls that hold it): measured in ``docs/performance.md`` § 10.
+    Elsewhere (no ``fork``), threads. One-at-a-time runs: loky worker processes.
+    """
+    if batched and sys.platform == "linux":
+        context = multiprocessing.get_context("fork")
+        with warnings.catch_warnings():
+            # Python warns on every fork from a process with threads. Here those are native
+            # pools (OpenBLAS, pyarrow's jemalloc), which re-arm themselves in a child, and
+            # at most a progress bar's monitor; the child only simulates and returns rows.
+            warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+            pool = context.Pool(workers, initializer=_exit_with_parent)
+        with pool:  # leaving it (also by an error or Ctrl-C) terminates the workers
+            yield lambda configs: pool.imap(simulate, configs)
+        return
+    from joblib import Parallel, delayed
+
+    backend = "threading" if batched else "loky"
+    parallel = Parallel(n_jobs=workers, backend=backend, return_as="generator")
+    yield lambda configs: parallel(delayed(simulate)(c) for c in configs)
+
+
+def _exit_with_parent() -> None:
+    """In a forked worker: be killed when the process that forked it dies (``kill -9``, a
+    closed terminal), instead of simulating on for no one (Linux's ``PR_SET_PDEATHSIG``)."""
+    import ctypes
+    import os
+    import signal
+
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
 
 
 def split(run: RunConfig, pieces: int) -> list[RunConfig]:

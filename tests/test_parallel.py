@@ -1,9 +1,16 @@
-"""Arms on threads (batched) or seed chunks on loky workers give exactly the tables of running
-each config serially."""
+"""Arms on forked workers or threads (batched) or seed chunks on loky workers give exactly the
+tables of running each config serially."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import types
 
 import pandas as pd
 import pytest
@@ -36,11 +43,15 @@ def test_split_covers_every_seed_once_in_order(arms):
     assert [(p.seed, p.replicates) for p in parallel.split(run, 9)] == [(s, 1) for s in range(7, 12)]
 
 
-@pytest.mark.parametrize(("engine", "chunks"), [("batched", 2), ("vectorised", 4)])
-def test_arms_on_two_workers_equal_the_serial_runs(arms, monkeypatch, engine, chunks):
-    """Batched arms run one batch per arm on threads; one-at-a-time arms are cut into
-    seed chunks for loky worker processes."""
+WAYS = [("batched", sys.platform, 2), ("batched", "darwin", 2), ("vectorised", sys.platform, 4)]
+
+
+@pytest.mark.parametrize(("engine", "platform", "chunks"), WAYS)
+def test_arms_on_two_workers_equal_the_serial_runs(arms, monkeypatch, engine, platform, chunks):
+    """Batched arms run one batch per arm on forked workers (Linux) or threads (elsewhere);
+    one-at-a-time arms are cut into seed chunks for loky worker processes."""
     monkeypatch.setattr(parallel, "MIN_PARALLEL_WEEKS", 0)  # parallel even for this small run
+    monkeypatch.setattr(parallel, "sys", types.SimpleNamespace(platform=platform))
     arms = [dataclasses.replace(run, engine=engine) for run in arms]
     seen = []
     got = parallel.simulate_many(arms, n_jobs=2, progress=seen.append)
@@ -58,3 +69,47 @@ def test_small_requests_run_serially_in_this_process(arms, monkeypatch):
     monkeypatch.setattr("joblib.Parallel", no_workers)
     got = parallel.simulate_many([dataclasses.replace(arms[0], steps=10, network_weeks=[])], n_jobs=2)
     assert_same(simulate(dataclasses.replace(arms[0], steps=10, network_weeks=[])), got[0])
+
+
+def _fails(run):
+    raise RuntimeError(f"no simulation of seed {run.seed} in this worker")
+
+
+def test_an_error_in_a_forked_worker_reaches_the_caller(arms, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_WEEKS", 0)
+    monkeypatch.setattr(parallel, "simulate", _fails)  # a forked worker sees this module as it is
+    with pytest.raises(RuntimeError, match="no simulation of seed 0 in this worker"):
+        parallel.simulate_many(arms, n_jobs=2)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux only")
+def test_forked_workers_die_with_the_process_that_forked_them(tmp_path):
+    """``kill -9`` of a what-if must not leave its workers simulating on, unseen."""
+    script = textwrap.dedent("""
+        import multiprocessing, time
+        from experiments import parallel
+        parallel.simulate = time.sleep  # each worker busy for a minute
+        with parallel._pool(True, 2) as results:
+            running = results([60, 60])
+            print(*[p.pid for p in multiprocessing.active_children()], flush=True)
+            list(running)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             cwd=os.path.dirname(os.path.dirname(__file__)))
+    workers = [int(pid) for pid in child.stdout.readline().split()]
+    assert len(workers) == 2
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"  # a zombie is dead, waiting to be reaped
+    except FileNotFoundError:
+        return False
