@@ -821,8 +821,8 @@ class CentreModel(mesa.Model):
         return {
             "source": p.iu[ks].astype(np.int64),
             "target": p.ju[ks].astype(np.int64),
-            "form": [Form(int(f)).id for f in g],
-            "deepest": [Form(int(f)).id for f in p.deepest[ks]],
+            "form": _FORM_IDS[g],
+            "deepest": _FORM_IDS[p.deepest[ks]],
             "trust": p.trust[ks],
             "weeks_in_form": p.weeks_held[g, ks].astype(np.int64),
             "familiarity": p.familiarity[ks],
@@ -832,6 +832,8 @@ class CentreModel(mesa.Model):
         }
 
 
+#: Each form's id at its value (``_FORM_IDS[g]``: the ids of an array of forms at once).
+_FORM_IDS = np.array([Form(g).id for g in range(len(Form))], dtype=object)
 #: Actor traits drawn as a typical value plus noise, in the order each actor draws the noise.
 _NOISY_TRAITS = ("core_load", "leadership", "risk_willingness", "cocreation_experience")
 #: Fields of a new row that go into the actor table as they are.

@@ -38,6 +38,10 @@ def test_graphml_and_csv_at_chosen_weeks(tmp_path):
         edges = pd.read_csv(tmp_path / "edges_week_30.csv")
         pairs = edges.loc[edges["seed"] == seed, ["source", "target"]].drop_duplicates()
         assert end.number_of_edges() == len(pairs)  # one edge per pair, a CSV row per held form
+    # A map with no ties (week 0) keeps its columns' types, so its Parquet schema is the same.
+    empty, later = result.networks[0], result.networks[30]
+    assert len(empty) == 0 and len(later) > 0
+    assert empty.dtypes.to_dict() == later.dtypes.to_dict()
     assert {"seed", "week", "source", "target", "form", "trust"} <= set(edges.columns)
     assert set(edges["form"]) <= FORM_IDS
 
