@@ -278,103 +278,102 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
     (form, then pair), the same lexicographic order (row, value descending, item) and the
     same running sum over all rows, less its value where each row's commitments begin.
 
-    In a batch every seed is its own centre (its rows and its pairs a block of their own,
-    seed after seed): its running sum starts at zero at its first row, and it drops
-    nothing once it fits. So each seed is settled on its own, in its own small arrays,
-    which stay in the processor's cache; the order of every sum within a row is the
-    vectorised one, so the result is the same to the last bit."""
+    In a batch every seed is its own centre: its running sum starts at zero at its first
+    row, and only a seed with someone over budget drops anything in a round (a seed that
+    fits would have stopped)."""
     n_rows, n_pairs = len(budget), held.shape[1]
     n_seeds = (n_rows + rows_per_seed - 1) // rows_per_seed
-    if n_pairs % n_seeds != 0:
-        raise ValueError("every seed of a batch has the same number of pairs")
-    per_seed = n_pairs // n_seeds
     place = np.zeros(held.shape[0], dtype=np.int64)  # a form's place in ``forms``
     for i in range(len(forms)):
         place[forms[i]] = i
-    # One seed's working arrays, reused seed after seed.
-    used_i, used_j = np.zeros(rows_per_seed), np.zeros(rows_per_seed)
-    all_gs = np.empty(len(forms) * per_seed, dtype=np.int64)
-    all_ks = np.empty(len(forms) * per_seed, dtype=np.int64)
-    forms_of = np.zeros(per_seed, dtype=np.int64)
-    start = np.zeros(rows_per_seed + 1, dtype=np.int64)
-    fill = np.zeros(rows_per_seed, dtype=np.int64)
-    bucket = np.empty(2 * per_seed, dtype=np.int64)
-    key = np.empty(2 * per_seed)
-    scratch = np.empty(2 * per_seed, dtype=np.int64)
-    scratch_key = np.empty(2 * per_seed)
-    for seed in range(n_seeds):
-        first_pair, first_row = seed * per_seed, seed * rows_per_seed
-        n_own = min(rows_per_seed, n_rows - first_row)
-        n = 0
-        for f in forms:
-            for k in range(first_pair, first_pair + per_seed):
-                if held[f, k]:
-                    all_gs[n], all_ks[n] = f, k
-                    n += 1
-        _settle_seed(held, cost, priority, budget, iu, ju, forms, place, first_pair, first_row, n_own,
-                     all_gs[:n], all_ks, used_i, used_j, forms_of, start, fill, bucket, key, scratch,
-                     scratch_key)  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def _settle_seed(held, cost, priority, budget, iu, ju, forms, place, first_pair, first_row, n_rows,
-                 items_gs, items_ks, used_i, used_j, forms_of, start, fill, bucket, key, scratch,
-                 scratch_key):  # fmt: skip
-    """Drop one seed's least valued commitments, round after round, until every one of its
-    ``n_rows`` actors fits its budget. ``items_gs``/``items_ks``: its held commitments of
-    ``forms``, form by form, pair by pair; the rest are the seed's scratch arrays."""
-    n_pairs = len(forms_of)
-    gs, ks = items_gs, items_ks[: len(items_gs)]
-    while True:
-        # The items still held, in their first order (a round only drops items).
-        n = 0
-        for item in range(len(gs)):
-            if held[gs[item], ks[item]]:
-                gs[n], ks[n] = gs[item], ks[item]
+    # Each row's seed, looked up: an integer division per commitment costs more than the rest.
+    seed_of = np.empty(n_rows, dtype=np.int64)
+    for r in range(n_rows):
+        seed_of[r] = r // rows_per_seed
+    # Who is over budget at all (the first round's check, summed in the same order): a
+    # seed where nobody is stops here, and its commitments are not listed.
+    used_i, used_j = np.zeros(n_rows), np.zeros(n_rows)
+    for f in forms:
+        for k in range(held.shape[1]):
+            if held[f, k]:
+                used_i[iu[k]] += cost[f, k]
+                used_j[ju[k]] += cost[f, k]
+    settled = np.ones(n_seeds, dtype=np.bool_)  # seeds that fit: they stop, as alone
+    for r in range(n_rows):
+        if used_i[r] + used_j[r] > budget[r] + _EPS:
+            settled[seed_of[r]] = False
+    n = 0
+    for f in forms:
+        for k in range(held.shape[1]):
+            if held[f, k] and not settled[seed_of[iu[k]]]:
                 n += 1
-        gs, ks = gs[:n], ks[:n]
-        used_i[:n_rows] = 0.0
-        used_j[:n_rows] = 0.0
+    if n == 0:
+        return
+    all_gs = np.empty(n, dtype=np.int64)
+    all_ks = np.empty(n, dtype=np.int64)
+    n = 0
+    for f in forms:
+        for k in range(held.shape[1]):
+            if held[f, k] and not settled[seed_of[iu[k]]]:
+                all_gs[n], all_ks[n] = f, k
+                n += 1
+    while True:
+        # The items still held, in their first order (a round only drops items), of the
+        # seeds still settling.
+        n = 0
+        for item in range(len(all_gs)):
+            if held[all_gs[item], all_ks[item]] and not settled[seed_of[iu[all_ks[item]]]]:
+                all_gs[n], all_ks[n] = all_gs[item], all_ks[item]
+                n += 1
+        all_gs, all_ks = all_gs[:n], all_ks[:n]
+        gs, ks = all_gs, all_ks
+        used_i, used_j = np.zeros(n_rows), np.zeros(n_rows)
         for item in range(n):
-            used_i[iu[ks[item]] - first_row] += cost[gs[item], ks[item]]
-            used_j[ju[ks[item]] - first_row] += cost[gs[item], ks[item]]
+            used_i[iu[ks[item]]] += cost[gs[item], ks[item]]
+            used_j[ju[ks[item]]] += cost[gs[item], ks[item]]
         over = False
+        seed_over = np.zeros(n_seeds, dtype=np.bool_)
         for r in range(n_rows):
-            if used_i[r] + used_j[r] > budget[first_row + r] + _EPS:
+            if used_i[r] + used_j[r] > budget[r] + _EPS:
                 over = True
-                break
+                seed_over[seed_of[r]] = True
         if not over:
             return
+        settled |= ~seed_over
         # numpy.lexsort((items, -values, src)): commitments grouped by row (rows in order),
         # within a row by value, highest first, ties by item. A commitment's value is its
         # pair's, so each row sorts its *partners* (fewer than its commitments: a pair can
         # hold several forms) and then walks each run of equal values form by form, pair by
         # pair — the item order, as items are listed form by form, then pair by pair.
         # ``forms_of[k]``: the forms pair k holds at the round's start (bit i: forms[i]).
-        forms_of[:] = 0
+        forms_of = np.zeros(n_pairs, dtype=np.int64)
         for item in range(n):
-            forms_of[ks[item] - first_pair] |= 1 << place[gs[item]]
-        start[: n_rows + 1] = 0
-        for local in range(n_pairs):
-            if forms_of[local]:
-                k = first_pair + local
-                start[iu[k] - first_row + 1] += 1
-                start[ju[k] - first_row + 1] += 1
+            forms_of[ks[item]] |= 1 << place[gs[item]]
+        start = np.zeros(n_rows + 1, dtype=np.int64)
+        for k in range(n_pairs):
+            if forms_of[k]:
+                start[iu[k] + 1] += 1
+                start[ju[k] + 1] += 1
         for r in range(n_rows):
             start[r + 1] += start[r]
-        fill[:n_rows] = start[:n_rows]
+        fill = start[:n_rows].copy()
         # Each partner's value beside it in its row's bucket, so sorting reads values in
         # sequence rather than through an index. Pairs are visited in order, so a row's
         # bucket starts in pair order, which a stable sort keeps among equal values
         # (insertion sort for the usual few partners, merge sort for an actor with many).
-        for local in range(n_pairs):
-            if forms_of[local]:
-                k = first_pair + local
-                for row in (iu[k] - first_row, ju[k] - first_row):
+        bucket = np.empty(start[n_rows], dtype=np.int64)
+        key = np.empty(start[n_rows])
+        scratch = np.empty(start[n_rows], dtype=np.int64)
+        scratch_key = np.empty(start[n_rows])
+        for k in range(n_pairs):
+            if forms_of[k]:
+                for row in (iu[k], ju[k]):
                     bucket[fill[row]] = k
                     key[fill[row]] = priority[k]
                     fill[row] += 1
         for r in range(n_rows):
+            if not seed_over[seed_of[r]]:
+                continue  # nothing of a seed that fits is dropped, so its order is not needed
             if start[r + 1] - start[r] > _FEW:
                 _sort_by_value(bucket[start[r]: start[r + 1]], key[start[r]: start[r + 1]], scratch,
                                scratch_key)  # fmt: skip
@@ -386,12 +385,15 @@ def _settle_seed(held, cost, priority, budget, iu, ju, forms, place, first_pair,
                     bucket[q + 1], key[q + 1] = bucket[q], key[q]
                     q -= 1
                 bucket[q + 1], key[q + 1] = k, value
-        # One running sum over the seed's rows, less its value where each row begins (as
-        # the vectorised cumsum does), so the sums agree to the last bit.
+        # One running sum over all rows, less its value where each row begins (as the
+        # vectorised cumsum does), so the sums agree to the last bit.
         spent = 0.0
         for r in range(n_rows):
+            if r % rows_per_seed == 0:
+                spent = 0.0
+            if not seed_over[seed_of[r]]:
+                continue
             before = spent
-            limit = budget[first_row + r]
             pos = start[r]
             while pos < start[r + 1]:
                 value = priority[bucket[pos]]
@@ -402,9 +404,9 @@ def _settle_seed(held, cost, priority, budget, iu, ju, forms, place, first_pair,
                     f = forms[i]
                     for q in range(pos, end):
                         k = bucket[q]
-                        if forms_of[k - first_pair] & (1 << i):
+                        if forms_of[k] & (1 << i):
                             spent = spent + cost[f, k]
-                            if spent - before > limit + _EPS:
+                            if spent - before > budget[r] + _EPS:
                                 held[f, k] = False
                 pos = end
 
