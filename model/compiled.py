@@ -357,19 +357,30 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
         for r in range(n_rows):
             start[r + 1] += start[r]
         fill = start[:n_rows].copy()
-        # Each partner's value beside it in its row's bucket, so sorting reads values in
-        # sequence rather than through an index. Pairs are visited in order, so a row's
-        # bucket starts in pair order, which a stable sort keeps among equal values
-        # (insertion sort for the usual few partners, merge sort for an actor with many).
-        bucket = np.empty(start[n_rows], dtype=np.int64)
-        key = np.empty(start[n_rows])
-        scratch = np.empty(start[n_rows], dtype=np.int64)
-        scratch_key = np.empty(start[n_rows])
+        # Each row's bucket lists its partners' *entries*: an entry holds the pair, its
+        # value, the forms it holds and their costs, side by side, so the sort and the
+        # running sums below read one row's few kilobytes in sequence rather than pair
+        # arrays spread over the whole centre (at 1,000 actors those reads missed the
+        # cache). Pairs are visited in order, so a row's entries start in pair order,
+        # which a stable sort keeps among equal values (insertion sort for the usual few
+        # partners, merge sort for an actor with many).
+        total = start[n_rows]
+        bucket = np.empty(total, dtype=np.int64)  # entries, to be sorted by value
+        key = np.empty(total)
+        scratch = np.empty(total, dtype=np.int64)
+        scratch_key = np.empty(total)
+        entry_pair = np.empty(total, dtype=np.int64)
+        entry_value = np.empty(total)
+        entry_forms = np.empty(total, dtype=np.int64)
+        entry_cost = np.empty((total, len(forms)))
         for k in range(n_pairs):
             if forms_of[k]:
                 for row in (iu[k], ju[k]):
-                    bucket[fill[row]] = k
-                    key[fill[row]] = priority[k]
+                    e = fill[row]
+                    bucket[e], key[e] = e, priority[k]
+                    entry_pair[e], entry_value[e], entry_forms[e] = k, priority[k], forms_of[k]
+                    for i in range(len(forms)):
+                        entry_cost[e, i] = cost[forms[i], k]
                     fill[row] += 1
         for r in range(n_rows):
             if not seed_over[seed_of[r]]:
@@ -379,12 +390,12 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
                                scratch_key)  # fmt: skip
                 continue
             for pos in range(start[r] + 1, start[r + 1]):
-                k, value = bucket[pos], key[pos]
+                e, value = bucket[pos], key[pos]
                 q = pos - 1
                 while q >= start[r] and key[q] < value:
                     bucket[q + 1], key[q + 1] = bucket[q], key[q]
                     q -= 1
-                bucket[q + 1], key[q + 1] = k, value
+                bucket[q + 1], key[q + 1] = e, value
         # One running sum over all rows, less its value where each row begins (as the
         # vectorised cumsum does), so the sums agree to the last bit.
         spent = 0.0
@@ -396,18 +407,17 @@ def _drop_misfits(held, cost, priority, budget, iu, ju, forms, rows_per_seed):
             before = spent
             pos = start[r]
             while pos < start[r + 1]:
-                value = priority[bucket[pos]]
+                value = entry_value[bucket[pos]]
                 end = pos + 1
-                while end < start[r + 1] and priority[bucket[end]] == value:
+                while end < start[r + 1] and entry_value[bucket[end]] == value:
                     end += 1
                 for i in range(len(forms)):
-                    f = forms[i]
                     for q in range(pos, end):
-                        k = bucket[q]
-                        if forms_of[k] & (1 << i):
-                            spent = spent + cost[f, k]
+                        e = bucket[q]
+                        if entry_forms[e] & (1 << i):
+                            spent = spent + entry_cost[e, i]
                             if spent - before > budget[r] + _EPS:
-                                held[f, k] = False
+                                held[forms[i], entry_pair[e]] = False
                 pos = end
 
 
