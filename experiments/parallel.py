@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import multiprocessing
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -64,19 +65,20 @@ def _pool(batched: bool, workers: int) -> Iterator[Callable[[list[RunConfig]], I
     """A function that simulates run configs on ``workers`` workers, results in order.
 
     Batched runs: on Linux, processes forked from this one, which has the model imported
-    and its compiled loops loaded, so they start in milliseconds (a fresh process takes
-    seconds) and run side by side, where threads share one GIL (half of a batch's week is
-    Python and numpy calls that hold it): measured in ``docs/performance.md`` § 10.
+    (and its compiled loops, once loaded), so they start in milliseconds (a fresh process
+    takes seconds) and run side by side, where threads share one GIL (half of a batch's
+    week is Python and numpy calls that hold it): measured in ``docs/performance.md`` § 10.
     Elsewhere (no ``fork``), threads. One-at-a-time runs: loky worker processes.
     """
     if batched and sys.platform == "linux":
         context = multiprocessing.get_context("fork")
         with warnings.catch_warnings():
             # Python warns on every fork from a process with threads. Here those are native
-            # pools (OpenBLAS, pyarrow's jemalloc), which re-arm themselves in a child, and
-            # at most a progress bar's monitor; the child only simulates and returns rows.
+            # pools (numpy's and scipy's OpenBLAS, pyarrow's jemalloc), which re-arm
+            # themselves in a child, and at most a progress bar's monitor; the child only
+            # simulates and returns rows.
             warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-            pool = context.Pool(workers, initializer=_exit_with_parent)
+            pool = context.Pool(workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
         with pool:  # leaving it (also by an error or Ctrl-C) terminates the workers
             yield lambda configs: pool.imap(simulate, configs)
         return
@@ -87,14 +89,12 @@ def _pool(batched: bool, workers: int) -> Iterator[Callable[[list[RunConfig]], I
     yield lambda configs: parallel(delayed(simulate)(c) for c in configs)
 
 
-def _exit_with_parent() -> None:
-    """In a forked worker: be killed when the process that forked it dies (``kill -9``, a
+def _exit_with_parent(parent: int) -> None:
+    """In a worker forked by ``parent``: be killed when that process dies (``kill -9``, a
     closed terminal), instead of simulating on for no one (Linux's ``PR_SET_PDEATHSIG``)."""
     import ctypes
-    import os
     import signal
 
-    parent = os.getppid()
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     if os.getppid() != parent:  # it died before the line above
         os._exit(1)
