@@ -91,10 +91,19 @@ def _pool(batched: bool, workers: int) -> Iterator[Callable[[list[RunConfig]], I
 
 def _exit_with_parent(parent: int) -> None:
     """In a worker forked by ``parent``: be killed when that process dies (``kill -9``, a
-    closed terminal), instead of simulating on for no one (Linux's ``PR_SET_PDEATHSIG``)."""
+    closed terminal), instead of simulating on for no one (Linux's ``PR_SET_PDEATHSIG``).
+
+    A forked worker also inherits its parent's signal handlers. The parent turns SIGTERM
+    into ``SystemExit`` to remove half-written files (``stop_cleanly_on_sigterm``); in a
+    worker that left it waiting on the pool's queue when the pool stopped it with SIGTERM,
+    so a worker takes SIGTERM's default (it ends at once). Ctrl-C reaches every process of
+    the terminal: the parent stops the pool, so a worker ignores it rather than printing
+    its own traceback."""
     import ctypes
     import signal
 
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     if os.getppid() != parent:  # it died before the line above
         os._exit(1)

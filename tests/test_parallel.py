@@ -82,6 +82,29 @@ def test_an_error_in_a_forked_worker_reaches_the_caller(arms, monkeypatch):
         parallel.simulate_many(arms, n_jobs=2)
 
 
+def _signal_handling(_run):
+    return signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux only")
+def test_forked_workers_end_at_sigterm_whatever_their_parent_does_with_it(monkeypatch):
+    """The parent turns SIGTERM into SystemExit (to remove half-written files). A worker
+    that inherited that could miss the pool's SIGTERM (one arriving just before it blocks
+    on the task queue is never acted on) and leave the command waiting for ever: seen with
+    5 stop-week arms on 2 workers."""
+    from experiments.outputs import stop_cleanly_on_sigterm
+
+    monkeypatch.setattr(parallel, "simulate", _signal_handling)
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        stop_cleanly_on_sigterm()
+        with parallel._pool(True, 2) as results:
+            seen = list(results([None, None, None]))
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert seen == [(signal.SIG_DFL, signal.SIG_IGN)] * 3
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux only")
 def test_forked_workers_die_with_the_process_that_forked_them(tmp_path):
