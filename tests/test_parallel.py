@@ -118,8 +118,12 @@ def test_forked_workers_die_with_the_process_that_forked_them(tmp_path):
             print(*[p.pid for p in multiprocessing.active_children()], flush=True)
             list(running)
     """)
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                             cwd=os.path.dirname(os.path.dirname(__file__)))
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+    )
     workers = [int(pid) for pid in child.stdout.readline().split()]
     assert len(workers) == 2
     child.send_signal(signal.SIGKILL)
