@@ -71,16 +71,16 @@ def _pool(batched: bool, workers: int) -> Iterator[Callable[[list[RunConfig]], I
     Elsewhere (no ``fork``), threads. One-at-a-time runs: loky worker processes.
     """
     if batched and sys.platform == "linux":
-        context = multiprocessing.get_context("fork")
-        with warnings.catch_warnings():
-            # Python warns on every fork from a process with threads. Here those are native
-            # pools (numpy's and scipy's OpenBLAS, pyarrow's jemalloc), which re-arm
-            # themselves in a child, and at most a progress bar's monitor; the child only
-            # simulates and returns rows.
-            warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-            pool = context.Pool(workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
-        with pool:  # leaving it (also by an error or Ctrl-C) terminates the workers
+        pool = _forked_pool(workers)
+        try:
             yield lambda configs: pool.imap(simulate, configs)
+        except BaseException:  # an error, Ctrl-C: stop the workers where they are
+            pool.terminate()
+            raise
+        else:  # every result is in: the workers end on the pool's own signal to stop
+            pool.close()
+        finally:
+            pool.join()
         return
     from joblib import Parallel, delayed
 
@@ -89,16 +89,49 @@ def _pool(batched: bool, workers: int) -> Iterator[Callable[[list[RunConfig]], I
     yield lambda configs: parallel(delayed(simulate)(c) for c in configs)
 
 
+def _forked_pool(workers: int):
+    """``workers`` processes forked from this one, with SIGTERM's default and Ctrl-C
+    ignored from their first instruction.
+
+    A forked worker inherits its parent's signal handlers, and the commands turn SIGTERM
+    into ``SystemExit`` so that a half-written file is removed
+    (``stop_cleanly_on_sigterm``). Twice a worker took the pool's SIGTERM with that
+    handler and still sat waiting on the pool's queue, so the command waited for ever
+    (once in a stop-week run, once in a test, with the handler reset only in the
+    worker's initializer). A ``SystemExit`` raised where Python ignores exceptions, such
+    as in a destructor, behaves like that. So the handlers are set for the fork itself and
+    restored in this process right after, and the pool is stopped with SIGTERM only after
+    an error (:func:`_pool`). Ctrl-C reaches every process of the terminal; this process
+    stops the pool, so a worker ignores it rather than printing its own traceback.
+    """
+    import signal
+    import threading
+
+    context = multiprocessing.get_context("fork")
+    here = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)} if here else {}
+    try:
+        if here:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with warnings.catch_warnings():
+            # Python warns on every fork from a process with threads. Here those are native
+            # pools (numpy's and scipy's OpenBLAS, pyarrow's jemalloc), which re-arm
+            # themselves in a child, and at most a progress bar's monitor; the child only
+            # simulates and returns rows.
+            warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+            return context.Pool(workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
+    finally:
+        for sig, handler in kept.items():
+            if handler is not None:  # None: set outside Python, nothing to restore
+                signal.signal(sig, handler)
+
+
 def _exit_with_parent(parent: int) -> None:
     """In a worker forked by ``parent``: be killed when that process dies (``kill -9``, a
     closed terminal), instead of simulating on for no one (Linux's ``PR_SET_PDEATHSIG``).
-
-    A forked worker also inherits its parent's signal handlers. The parent turns SIGTERM
-    into ``SystemExit`` to remove half-written files (``stop_cleanly_on_sigterm``); in a
-    worker that left it waiting on the pool's queue when the pool stopped it with SIGTERM,
-    so a worker takes SIGTERM's default (it ends at once). Ctrl-C reaches every process of
-    the terminal: the parent stops the pool, so a worker ignores it rather than printing
-    its own traceback."""
+    Its signal handlers are set again here, for a worker the pool forks later (from its
+    own thread) to replace one that died."""
     import ctypes
     import signal
 

@@ -105,6 +105,28 @@ def test_forked_workers_end_at_sigterm_whatever_their_parent_does_with_it(monkey
     assert seen == [(signal.SIG_DFL, signal.SIG_IGN)] * 3
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux only")
+def test_forked_workers_are_signalled_only_when_something_went_wrong(arms, monkeypatch):
+    """Once every result is in, the workers end on the pool's own signal to stop (close);
+    SIGTERM (terminate) is kept for an error or Ctrl-C. A SIGTERM that a worker's Python
+    handler took inside a destructor was swallowed there, and the pool waited for ever."""
+    import multiprocessing.pool
+
+    terminated = []
+    terminate = multiprocessing.pool.Pool.terminate
+    monkeypatch.setattr(
+        multiprocessing.pool.Pool, "terminate", lambda pool: terminated.append(1) or terminate(pool)
+    )
+    monkeypatch.setattr(parallel, "simulate", abs)  # a task that returns at once
+    with parallel._pool(True, 2) as results:
+        assert list(results([-1, -2, -3])) == [1, 2, 3]
+    assert terminated == []
+    monkeypatch.setattr(parallel, "simulate", _fails)
+    with pytest.raises(RuntimeError), parallel._pool(True, 2) as results:
+        list(results(arms))
+    assert terminated == [1]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux only")
 def test_forked_workers_die_with_the_process_that_forked_them(tmp_path):
