@@ -71,9 +71,11 @@ def _pool(batched: bool, workers: int) -> Iterator[Callable[[list[RunConfig]], I
     Elsewhere (no ``fork``), threads. One-at-a-time runs: loky worker processes.
     """
     if batched and sys.platform == "linux":
+        before = {p.pid for p in multiprocessing.active_children()}
         pool = _forked_pool(workers)
+        forked = {p.pid for p in multiprocessing.active_children()} - before
         try:
-            yield lambda configs: pool.imap(simulate, configs)
+            yield lambda configs: _watched(pool.imap(simulate, configs), len(configs), forked)
         except BaseException:  # an error, Ctrl-C: stop the workers where they are
             pool.terminate()
             raise
@@ -87,6 +89,26 @@ def _pool(batched: bool, workers: int) -> Iterator[Callable[[list[RunConfig]], I
     backend = "threading" if batched else "loky"
     parallel = Parallel(n_jobs=workers, backend=backend, return_as="generator")
     yield lambda configs: parallel(delayed(simulate)(c) for c in configs)
+
+
+def _watched(results, n: int, workers: set[int]) -> Iterator[RunResult]:
+    """``n`` results in order, or an error as soon as one of the ``workers`` is gone.
+
+    A pool replaces a worker that was killed (the system's out-of-memory killer, ``kill``)
+    but not the task it was running, and would wait for its result for ever.
+    """
+    for _ in range(n):
+        while True:
+            try:
+                yield results.next(timeout=1.0)
+                break
+            except multiprocessing.TimeoutError:
+                alive = {p.pid for p in multiprocessing.active_children()}
+                if not workers <= alive:
+                    raise RuntimeError(
+                        "a simulation worker process ended before its runs were done "
+                        "(killed, perhaps for lack of memory); nothing was written"
+                    ) from None
 
 
 def _forked_pool(workers: int):

@@ -127,6 +127,30 @@ def test_forked_workers_are_signalled_only_when_something_went_wrong(arms, monke
     assert terminated == [1]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux only")
+def test_a_killed_forked_worker_is_an_error_not_a_wait():
+    """The out-of-memory killer ends a worker: the command must say so, not wait for ever
+    for that worker's runs (a pool replaces the worker, not its task). In a process of its
+    own, so a hang fails here instead of stopping the suite."""
+    script = textwrap.dedent("""
+        import os, signal
+        from experiments import parallel
+        def die(_run):
+            os.kill(os.getpid(), signal.SIGKILL)
+        parallel.simulate = die
+        try:
+            with parallel._pool(True, 2) as results:
+                list(results([1, 2]))
+        except RuntimeError as err:
+            print("error:", err)
+    """)
+    root = os.path.dirname(os.path.dirname(__file__))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, timeout=60
+    )
+    assert "error: a simulation worker process ended before its runs were done" in done.stdout, done.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux only")
 def test_forked_workers_die_with_the_process_that_forked_them(tmp_path):
