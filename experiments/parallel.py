@@ -150,18 +150,17 @@ def _forked_pool(workers: int):
 
 
 def _exit_with_parent(parent: int) -> None:
-    """In a worker forked by ``parent``: be killed when that process dies (``kill -9``, a
-    closed terminal), instead of simulating on for no one (Linux's ``PR_SET_PDEATHSIG``).
+    """In a worker forked by ``parent``: end when that process dies (``kill -9``, a closed
+    terminal) instead of simulating on for no one (:func:`experiments.orphans.exit_with`).
     Its signal handlers are set again here, for a worker the pool forks later (from its
     own thread) to replace one that died."""
-    import ctypes
     import signal
+
+    from .orphans import exit_with
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # it died before the line above
-        os._exit(1)
+    exit_with(parent)
 
 
 def split(run: RunConfig, pieces: int) -> list[RunConfig]:

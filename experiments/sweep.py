@@ -35,7 +35,6 @@ import os
 import shutil
 import socket
 import sys
-import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ import model
 
 from .chunks import SWEEPER as CHUNKED_SWEEPER
 from .manifest import MANIFEST, write_manifest
+from .orphans import exit_with
 from .outputs import process_alive, write_json, write_text
 
 STATE = ".sweep"
@@ -175,13 +175,7 @@ def watch_launcher() -> None:
             os._exit(1)
         return  # started by some other process of this host, e.g. submitit's own
     _WATCHING = True
-
-    def watch() -> None:
-        while os.getppid() == launcher:
-            time.sleep(0.2)
-        os._exit(1)  # the launcher died: no one will read what this worker makes
-
-    threading.Thread(target=watch, name="launcher-watchdog", daemon=True).start()
+    exit_with(launcher)
 
 
 def lock_folder(sweep_dir: Path) -> None:
