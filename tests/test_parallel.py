@@ -88,10 +88,10 @@ def _signal_handling(_run):
 
 @pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux only")
 def test_forked_workers_end_at_sigterm_whatever_their_parent_does_with_it(monkeypatch):
-    """The parent turns SIGTERM into SystemExit (to remove half-written files). A worker
-    that inherited that could miss the pool's SIGTERM (one arriving just before it blocks
-    on the task queue is never acted on) and leave the command waiting for ever: seen with
-    5 stop-week arms on 2 workers."""
+    """The parent turns SIGTERM into SystemExit (to remove half-written files). Workers that
+    inherited that handler twice took the pool's SIGTERM and still waited on the task queue,
+    so the command waited for ever: a worker must end at SIGTERM and leave Ctrl-C to its
+    parent."""
     from experiments.outputs import stop_cleanly_on_sigterm
 
     monkeypatch.setattr(parallel, "simulate", _signal_handling)
