@@ -61,10 +61,10 @@ from .residents import (
     Residents,
     resident_links,
     resident_measures,
-    residents_week,
     target_matrix,
     tip_chance,
 )
+from .residents_compiled import residents_week as compiled_residents_week
 from .volunteers import remember_successes, vary_volunteer_hours, volunteer_turnover
 from .week import Week
 
@@ -199,6 +199,8 @@ class SeedBatch:
                 setattr(m.residents.state, name, big[s])
             cohorts[name] = big
         self.residents = Residents(**cohorts, nearness={})
+        #: Each seed's citizen-near rows (its own dict, changed in place by its events).
+        self._nearness = [m.residents.state.nearness for m in models]
         self.targets = target_matrix(actors.targets).reshape(S, A, N_GROUPS)
         self._views = [self._arrays_of(m) for m in models]
 
@@ -586,13 +588,13 @@ class SeedBatch:
         funders' renegotiations on each seed's model."""
         t, prm, S, A = self.actors, self.params, self.n_seeds, self.A
         nearness = np.ones(S * A)
-        for s, m in enumerate(self.models):
-            for row, value in m.residents.state.nearness.items():
+        for s in [s for s, rows in enumerate(self._nearness) if rows]:  # most seeds have none
+            for row, value in self._nearness[s].items():
                 nearness[s * A + row] = value
-        completed, joins = residents_week(self.residents, t, self.pairs, outcomes, self.targets,
-                                          np.repeat(self.shared_places, A), nearness, prm.residents,
-                                          prm.max_enthusiasts, self.u_group,
-                                          self.u_volunteer.reshape(-1))  # fmt: skip
+        completed, joins = compiled_residents_week(self.residents, t, self.pairs, outcomes, self.targets,
+                                                   self.shared_places, nearness, prm.residents,
+                                                   prm.max_enthusiasts, self.u_group,
+                                                   self.u_volunteer.reshape(-1))  # fmt: skip
         self.resident_record = resident_measures(self.residents, completed, joins.reshape(S, A).sum(axis=1),
                                                  self.n_links)  # fmt: skip
         rp = prm.residents
