@@ -51,7 +51,7 @@ from .handover import Handovers
 from .hours import allocate_collaboration_hours, deep_form_mandate
 from .kinds import ActorKind
 from .outcomes import OUTCOME_DRAWS, Outcomes, count_per_actor
-from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS, condensed_index
+from .pairs import DYNAMIC_FIELDS, FORM_FIELDS, N_FORMS, STATIC_FIELDS
 from .relations import working_together
 from .residents import (
     _GROUP_DRAWS,
@@ -59,11 +59,10 @@ from .residents import (
     _TIP_DRAWS,
     N_GROUPS,
     Residents,
-    resident_links,
     resident_measures,
     target_matrix,
-    tip_chance,
 )
+from .residents_compiled import resident_links as compiled_resident_links
 from .residents_compiled import residents_week as compiled_residents_week
 from .volunteers import remember_successes, vary_volunteer_hours, volunteer_turnover
 from .week import Week
@@ -451,24 +450,9 @@ class SeedBatch:
     def add_resident_links(self, encountered: np.ndarray) -> np.ndarray:
         """As ``AreaResidents.add_links``, for every seed at once: the pairs residents put
         in touch this week (``resident_links``) meet."""
-        S, A, P = self.n_seeds, self.A, self.P
-        self.n_links = np.zeros(S)
-        rp, res, t = self.params.residents, self.residents, self.actors
-        chance = tip_chance(res, self.shared_places, rp)
-        tipped = np.flatnonzero((self.u_tips[:, 0, :] < chance[:, None]).any(axis=1))
-        if len(tipped) == 0:
-            return encountered
-        # Only the seeds where a tip happens (their draws decide the rest; others give none).
-        cohorts = Residents(*(getattr(res, name)[tipped] for name in _COHORTS), nearness={})
-        actors = SimpleNamespace(active=t.active.reshape(S, A)[tipped].reshape(-1),
-                                 presence=t.presence.reshape(S, A, -1)[tipped].reshape(len(tipped) * A, -1))
-        i, j = resident_links(cohorts, actors, self.targets[tipped], self.shared_places[tipped], rp,
-                              self.u_tips[tipped])  # fmt: skip
-        seed = tipped[i // A]
-        ks = condensed_index(i % A, j % A, A) + seed * P
-        ks = np.unique(ks[self.present[ks]])
-        self.n_links = np.bincount(ks // P, minlength=S).astype(np.float64)
-        encountered[ks] = True
+        self.n_links = compiled_resident_links(self.residents, self.actors, self.targets, self.shared_places,
+                                               self.params.residents, self.u_tips, self.present,
+                                               encountered)  # fmt: skip
         return encountered
 
     def update_forms(self) -> None:

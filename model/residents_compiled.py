@@ -17,12 +17,13 @@ import numpy as np
 from numba import njit
 
 from .kinds import ActorKind
-from .residents import _FULL_HOUSE_SLOTS, _GROW, N_GROUPS, ResidentParams
+from .residents import _FULL_HOUSE_SLOTS, _GROW, _TROW, N_GROUPS, ResidentParams
 
 _VOLUNTEER = int(ActorKind.VOLUNTEER)
 #: Rows of the residents' weekly group draws (numba reads module constants, not dicts).
 _DRIFT, _DRIFT_REFERRED, _DRIFT_JOINT = _GROW["drift"], _GROW["drift_referred"], _GROW["drift_joint"]
 _REACH, _REFERRAL, _JOINT = _GROW["reach"], _GROW["referral"], _GROW["joint"]
+_HAPPENS, _GROUP, _TELLER, _TOLD = _TROW["happens"], _TROW["group"], _TROW["teller"], _TROW["told"]
 
 
 def residents_week(res, actors, pairs, outcomes, targets: np.ndarray, shared_places: np.ndarray,
@@ -205,4 +206,86 @@ def _reach_refer_join(chance, reachable, size, reached, referred, in_joint, u_gr
     return completed
 
 
-__all__ = ["N_GROUPS", "residents_week"]
+def resident_links(res, actors, targets: np.ndarray, shared_places: np.ndarray, rp: ResidentParams,
+                   u_tips: np.ndarray, present: np.ndarray,
+                   encountered: np.ndarray) -> np.ndarray:  # fmt: skip
+    """As :func:`model.residents.resident_links` on a batch (cohorts (S, G), ``targets``
+    (S, A, G), ``u_tips`` (S, 4, max_tips)), then what the batch does with its pairs: the
+    present ones are marked in ``encountered``. Returns each seed's distinct pairs put in
+    touch (S,), as floats."""
+    return _tips(res.size, res.reached, res.referred, res.in_joint, shared_places, rp.tip_rate, u_tips,
+                 targets, actors.active, actors.presence, present, encountered)  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _pick(weights, u):
+    """``residents._pick`` for one row: a column drawn by weight (−1 if all are 0)."""
+    total = 0.0
+    for w in weights:
+        total += w
+    if not total > 0:
+        return -1
+    x = u * total
+    cum, index = 0.0, 0
+    for k in range(len(weights)):
+        cum = weights[k] if k == 0 else cum + weights[k]
+        if cum <= x:
+            index += 1
+    return min(index, len(weights) - 1)
+
+
+@njit(cache=True, nogil=True)
+def _tips(size, reached, referred, in_joint, shared_places, tip_rate, u_tips, targets, active, presence,
+          present, encountered):  # fmt: skip
+    S, A, G = targets.shape
+    P = len(present) // S
+    n_links = np.zeros(S)
+    in_touch = np.empty(G)
+    aiming = np.empty(A)
+    in_house = np.empty(A)
+    met = np.empty(u_tips.shape[2], dtype=np.int64)
+    for s in range(S):
+        touched, residents = 0.0, 0.0
+        for g in range(G):
+            in_touch[g] = reached[s, g] + referred[s, g] + in_joint[s, g]
+            touched += in_touch[g]
+            residents += size[s, g]
+        chance = tip_rate * shared_places[s] * touched / max(residents, 1.0)
+        n_met = 0
+        for m in range(u_tips.shape[2]):
+            if not u_tips[s, _HAPPENS, m] < chance:
+                continue
+            group = _pick(in_touch, u_tips[s, _GROUP, m])
+            if group < 0:
+                continue
+            for i in range(A):
+                row = s * A + i
+                aiming[i] = targets[s, i, group] * (1.0 if active[row] else 0.0)
+                slots = 0
+                for slot in range(presence.shape[1]):
+                    if presence[row, slot]:
+                        slots += 1
+                in_house[i] = aiming[i] * min(slots / _FULL_HOUSE_SLOTS, 1.0)
+            teller = _pick(in_house, u_tips[s, _TELLER, m])
+            if teller < 0:
+                continue
+            aiming[teller] = 0.0
+            told = _pick(aiming, u_tips[s, _TOLD, m])
+            if told < 0:
+                continue
+            lo, hi = min(teller, told), max(teller, told)
+            k = s * P + lo * A - lo * (lo + 1) // 2 + (hi - lo - 1)
+            if not present[k]:
+                continue
+            seen = False
+            for n in range(n_met):
+                seen = seen or met[n] == k
+            if not seen:
+                met[n_met] = k
+                n_met += 1
+                encountered[k] = True
+        n_links[s] = n_met
+    return n_links
+
+
+__all__ = ["N_GROUPS", "resident_links", "residents_week"]

@@ -13,6 +13,7 @@ import pytest
 from model.kinds import SLOTS, ActorKind
 from model.pairs import condensed_index
 from model.residents import N_GROUPS, ResidentParams, Residents, residents_week, target_matrix
+from model.residents_compiled import resident_links as compiled_resident_links
 from model.residents_compiled import residents_week as compiled_residents_week
 
 
@@ -104,3 +105,31 @@ def test_the_contacts_before_the_exp_have_the_numpy_bits(seed):
     assert got[0].tobytes() == exponent.tobytes()
     assert got[1].tobytes() == reachable.tobytes()
     assert res.reached.tobytes() == reached.tobytes() and res.referred.tobytes() == referred.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_resident_tips_put_the_numpy_pairs_in_touch(seed):
+    """The compiled tips mark the pairs numpy's ``resident_links`` gives (present ones,
+    each once) and count them per seed, with every possible tip likely to happen."""
+    from model.residents import resident_links
+
+    rng = np.random.default_rng(200 + seed)
+    S, A = 6, 8 + seed
+    res, actors, pairs, _, d = _batch_state(rng, n_seeds=S, n_actors=A, busy=0.0)
+    rp = ResidentParams(tip_rate=1.0, max_tips=5)
+    u_tips = rng.random((S, 4, rp.max_tips))
+    shared_places = 0.5 + rng.random(S)
+    present = rng.random(len(pairs.iu)) < 0.8
+    before = rng.random(len(pairs.iu)) < 0.1
+    i, j = resident_links(res, actors, d["targets"], shared_places, rp, u_tips)
+    P = len(pairs.iu) // S
+    ks = condensed_index(i % A, j % A, A) + (i // A) * P
+    ks = np.unique(ks[present[ks]])
+    expected = before.copy()
+    expected[ks] = True
+    encountered = before.copy()
+    n_links = compiled_resident_links(res, actors, d["targets"], shared_places, rp, u_tips, present,
+                                      encountered)  # fmt: skip
+    assert len(ks) > 0
+    assert encountered.tolist() == expected.tolist()
+    assert n_links.tolist() == np.bincount(ks // P, minlength=S).astype(float).tolist()
