@@ -596,16 +596,16 @@ class SeedBatch:
     def collect_statistics(self, outcomes: Outcomes) -> None:
         """Every seed's ``WEEKLY_MEASURES``, as :meth:`CentreModel.collect_statistics`."""
         p, t, S, A, P = self.pairs, self.actors, self.n_seeds, self.A, self.P
-        self.present = present = t.active[p.iu] & t.active[p.ju]
+        masks = tuple(getattr(outcomes, name) for name in _OUTCOME_FIELDS)
+        present, palettes, events, n_present, trust, familiarity = _seed_counts(
+            p.held, t.active, p.iu, p.ju, masks, p.trust, p.familiarity, P, S)
+        self.present = present
         record = np.empty((S, len(WEEKLY_MEASURES)))
-        masks = np.stack([getattr(outcomes, name) for name in _OUTCOME_FIELDS])
-        palettes, events, n_present = _seed_counts(p.held, present, masks, P, S)
         record[:, [_MEASURE_INDEX[n] for n in _TIE_MEASURES]] = palettes @ _PALETTE_MEASURES_32
         with np.errstate(invalid="ignore", divide="ignore"):
-            record[:, _MEASURE_INDEX["mean_trust"]] = np.where(
-                n_present > 0, seed_sums(p.trust, present, P) / n_present, np.nan)
+            record[:, _MEASURE_INDEX["mean_trust"]] = np.where(n_present > 0, trust / n_present, np.nan)
             record[:, _MEASURE_INDEX["mean_familiarity"]] = np.where(
-                n_present > 0, seed_sums(p.familiarity, present, P) / n_present, np.nan)
+                n_present > 0, familiarity / n_present, np.nan)
         record[:, _MEASURE_INDEX["coordinator_active"]] = self.coordinator_active
         record[:, _MEASURE_INDEX["coordinator_hours"]] = self.role_hours
         record[:, _MEASURE_INDEX["coordinator_coverage"]] = self.coverage
@@ -691,24 +691,45 @@ _COHORTS = ("size", "reached", "referred", "in_joint")
 
 
 @njit(cache=True, nogil=True)
-def _seed_counts(held, present, masks, per_seed, n_seeds):
-    """Per seed: present pairs by palette (forms 1-5 as the bits of 0-31, form 1 highest,
-    as ``numpy.packbits`` orders them), each outcome's events, and the present pairs."""
+def _seed_counts(held, active, iu, ju, masks, trust, familiarity, per_seed, n_seeds):
+    """One pass over the pairs for a week's record. Per seed: the present pairs (both
+    partners active) by palette (forms 1-5 as the bits of 0-31, form 1 highest, as
+    ``numpy.packbits`` orders them), each outcome's events, the present pairs, and their
+    trust and familiarity summed in numpy's own order (``seed_sums``). Also returns the
+    present mask."""
+    n_pairs = held.shape[1]
+    present = np.empty(n_pairs, dtype=np.bool_)
     palettes = np.zeros((n_seeds, 32), dtype=np.int64)
-    events = np.zeros((n_seeds, masks.shape[0]), dtype=np.int64)
+    events = np.zeros((n_seeds, len(masks)), dtype=np.int64)
     n_present = np.zeros(n_seeds, dtype=np.int64)
-    for k in range(held.shape[1]):
-        s = k // per_seed
-        for j in range(masks.shape[0]):
-            if masks[j, k]:
-                events[s, j] += 1
-        if present[k]:
-            code = 0
-            for g in range(1, held.shape[0]):
-                code = 2 * code + (1 if held[g, k] else 0)
-            palettes[s, code] += 1
-            n_present[s] += 1
-    return palettes, events, n_present
+    trust_sums = np.zeros(n_seeds)
+    familiarity_sums = np.zeros(n_seeds)
+    trust_kept = np.empty(per_seed)
+    familiarity_kept = np.empty(per_seed)
+    for j in range(len(masks)):
+        mask = masks[j]
+        for s in range(n_seeds):
+            count = 0
+            for k in range(s * per_seed, (s + 1) * per_seed):
+                count += mask[k]
+            events[s, j] = count
+    for s in range(n_seeds):
+        n = 0
+        for k in range(s * per_seed, (s + 1) * per_seed):
+            here = active[iu[k]] and active[ju[k]]
+            present[k] = here
+            if here:
+                code = 0
+                for g in range(1, held.shape[0]):
+                    code = 2 * code + (1 if held[g, k] else 0)
+                palettes[s, code] += 1
+                trust_kept[n] = trust[k]
+                familiarity_kept[n] = familiarity[k]
+                n += 1
+        n_present[s] = n
+        trust_sums[s] = 0.0 + _pairwise_sum(trust_kept, 0, n)
+        familiarity_sums[s] = 0.0 + _pairwise_sum(familiarity_kept, 0, n)
+    return present, palettes, events, n_present, trust_sums, familiarity_sums
 
 
 def seed_sums(values: np.ndarray, mask: np.ndarray, per_seed: int) -> np.ndarray:
