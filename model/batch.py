@@ -29,7 +29,6 @@ from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 
 import numpy as np
-from numba import njit
 
 from . import compiled
 from .actor_table import FIELDS as ACTOR_FIELDS
@@ -37,13 +36,14 @@ from .centre_model import (
     _ACTOR_DRAWS,
     _AROW,
     _PAIR_DRAWS,
-    _PALETTE_MEASURES,
+    _PALETTE_MEASURES_32,
     _ROW,
     _TIE_MEASURES,
     WEEKLY_MEASURES,
     CentreModel,
     weekly_schedule,
 )
+from .compiled import _seed_counts, seed_sums
 from .coordination import forum_hours
 from .encounters import select_forum_attendees
 from .forms import Form
@@ -78,8 +78,6 @@ _SEED_STATE = {
     "forum_exists": bool, "forum_vitality": np.float64, "forum_convener_row": np.int64,
     "shared_places": np.float64,
 }  # fmt: skip
-#: ``_PALETTE_MEASURES`` at the 32 bytes a palette can be (multiples of 8), as (32, measures).
-_PALETTE_MEASURES_32 = np.ascontiguousarray(_PALETTE_MEASURES[:, ::8].T)
 
 
 def _no_step() -> None:
@@ -688,133 +686,6 @@ class SeedBatch:
 _OUTCOME_FIELDS = tuple(Outcomes.__dataclass_fields__)
 _BOOK_FIELDS = tuple(Handovers.__dataclass_fields__)
 _COHORTS = ("size", "reached", "referred", "in_joint")
-
-
-@njit(cache=True, nogil=True)
-def _seed_counts(held, active, iu, ju, masks, trust, familiarity, per_seed, n_seeds):
-    """One pass over the pairs for a week's record. Per seed: the present pairs (both
-    partners active) by palette (forms 1-5 as the bits of 0-31, form 1 highest, as
-    ``numpy.packbits`` orders them), each outcome's events, the present pairs, and their
-    trust and familiarity summed in numpy's own order (``seed_sums``). Also returns the
-    present mask."""
-    n_pairs = held.shape[1]
-    present = np.empty(n_pairs, dtype=np.bool_)
-    palettes = np.zeros((n_seeds, 32), dtype=np.int64)
-    events = np.zeros((n_seeds, len(masks)), dtype=np.int64)
-    n_present = np.zeros(n_seeds, dtype=np.int64)
-    trust_sums = np.zeros(n_seeds)
-    familiarity_sums = np.zeros(n_seeds)
-    trust_kept = np.empty(per_seed)
-    familiarity_kept = np.empty(per_seed)
-    for j in range(len(masks)):
-        mask = masks[j]
-        for s in range(n_seeds):
-            count = 0
-            for k in range(s * per_seed, (s + 1) * per_seed):
-                count += mask[k]
-            events[s, j] = count
-    for s in range(n_seeds):
-        n = 0
-        for k in range(s * per_seed, (s + 1) * per_seed):
-            here = active[iu[k]] and active[ju[k]]
-            present[k] = here
-            if here:
-                code = 0
-                for g in range(1, held.shape[0]):
-                    code = 2 * code + (1 if held[g, k] else 0)
-                palettes[s, code] += 1
-                trust_kept[n] = trust[k]
-                familiarity_kept[n] = familiarity[k]
-                n += 1
-        n_present[s] = n
-        trust_sums[s] = 0.0 + _pairwise_sum(trust_kept, 0, n)
-        familiarity_sums[s] = 0.0 + _pairwise_sum(familiarity_kept, 0, n)
-    return present, palettes, events, n_present, trust_sums, familiarity_sums
-
-
-def seed_sums(values: np.ndarray, mask: np.ndarray, per_seed: int) -> np.ndarray:
-    """Per seed, ``values[block][mask[block]].sum()`` with numpy's own (pairwise) order of
-    additions, so a seed's sum has the same bits as in a model run alone."""
-    return _seed_sums(values, mask, per_seed)
-
-
-@njit(cache=True, nogil=True)
-def _seed_sums(values, mask, per_seed):
-    n_seeds = len(values) // per_seed
-    out = np.zeros(n_seeds)
-    buffer = np.empty(per_seed)
-    for s in range(n_seeds):
-        n = 0
-        for k in range(s * per_seed, (s + 1) * per_seed):
-            if mask[k]:
-                buffer[n] = values[k]
-                n += 1
-        out[s] = 0.0 + _pairwise_sum(buffer, 0, n)
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _block_sum(a, lo, n):
-    """numpy's sum of at most 128 items: 8 accumulators, then the rest in order."""
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    i = 8
-    m = n - (n % 8)
-    while i < m:
-        r0 += a[lo + i]
-        r1 += a[lo + i + 1]
-        r2 += a[lo + i + 2]
-        r3 += a[lo + i + 3]
-        r4 += a[lo + i + 4]
-        r5 += a[lo + i + 5]
-        r6 += a[lo + i + 6]
-        r7 += a[lo + i + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[lo + i]
-        i += 1
-    return res
-
-
-@njit(cache=True, nogil=True)
-def _pairwise_sum(a, lo, n):
-    """numpy's pairwise summation of ``a[lo:lo + n]`` (``numpy/_core/src/umath/
-    loops_utils.h.src``): blocks of at most 128 items, halves (multiples of 8) above,
-    evaluated with an explicit stack instead of recursion."""
-    if n <= 128:
-        return _block_sum(a, lo, n)
-    # Post-order walk of the halving tree: (lo, n, visited) nodes and a stack of sums.
-    nodes_lo = np.empty(128, dtype=np.int64)
-    nodes_n = np.empty(128, dtype=np.int64)
-    nodes_seen = np.zeros(128, dtype=np.bool_)
-    sums = np.empty(128)
-    top, n_sums = 0, 0
-    nodes_lo[0], nodes_n[0], nodes_seen[0] = lo, n, False
-    while top >= 0:
-        start, size, seen = nodes_lo[top], nodes_n[top], nodes_seen[top]
-        if size <= 128:
-            sums[n_sums] = _block_sum(a, start, size)
-            n_sums += 1
-            top -= 1
-        elif seen:
-            sums[n_sums - 2] = sums[n_sums - 2] + sums[n_sums - 1]
-            n_sums -= 1
-            top -= 1
-        else:
-            half = size // 2
-            half -= half % 8
-            nodes_seen[top] = True
-            # The left half is summed first, so it is pushed last.
-            nodes_lo[top + 1], nodes_n[top + 1], nodes_seen[top + 1] = start + half, size - half, False
-            nodes_lo[top + 2], nodes_n[top + 2], nodes_seen[top + 2] = start, half, False
-            top += 2
-    return sums[0]
 
 
 def run_batch(make_model: Callable[[int], CentreModel], seeds: Sequence[int], weeks: int,

@@ -106,6 +106,8 @@ def _palette_measures() -> tuple[tuple[str, ...], np.ndarray]:
 
 
 _TIE_MEASURES, _PALETTE_MEASURES = _palette_measures()
+#: ``_PALETTE_MEASURES`` at the 32 bytes a palette can be (multiples of 8), as (32, measures).
+_PALETTE_MEASURES_32 = np.ascontiguousarray(_PALETTE_MEASURES[:, ::8].T)
 #: A forum attended by fewer than this share of its lively attendance counts as gone.
 
 
@@ -417,17 +419,16 @@ class CentreModel(mesa.Model):
 
     def collect_statistics(self, outcomes: Outcomes) -> None:
         """This week's measures (``WEEKLY_MEASURES``) into ``stats`` and the data collector."""
-        p, t = self.pairs, self.actor_table
-        present = self.present
-        # Each present pair's palette as one byte (forms 1-5 as bits), counted once; every
-        # tie measure is then a sum over the 32 possible palettes (``_PALETTE_MEASURES``).
-        palette = np.packbits(p.held[1:], axis=0)[0][present]
-        n_present = len(palette)
-        counts = (_PALETTE_MEASURES @ np.bincount(palette, minlength=256)).tolist()
+        t = self.actor_table
+        # Present pairs counted by palette (forms 1-5 as bits); every tie measure is then a
+        # sum over the 32 possible palettes (``_PALETTE_MEASURES``).
+        _, palettes, events, n_present, trust, familiarity = self.kernels.tally_pairs(
+            self.pairs, t.active, outcomes)
+        counts = (_PALETTE_MEASURES_32.T @ palettes).tolist()
         stats: dict[str, float] = dict(zip(_TIE_MEASURES, counts, strict=True))
         if n_present:
-            stats["mean_trust"] = float(p.trust[present].sum()) / n_present  # = .mean(), bit for bit
-            stats["mean_familiarity"] = float(p.familiarity[present].sum()) / n_present
+            stats["mean_trust"] = trust / n_present  # = .mean(), bit for bit
+            stats["mean_familiarity"] = familiarity / n_present
         else:
             stats["mean_trust"] = stats["mean_familiarity"] = float("nan")
         stats["coordinator_active"] = bool(self.coordinator_active)
@@ -439,13 +440,12 @@ class CentreModel(mesa.Model):
         stats["n_actors"] = int(np.count_nonzero(t.active))
         volunteers = t.active & (t.kind == ActorKind.VOLUNTEER)
         stats["volunteer_enthusiasts"] = int(t.enthusiasts[volunteers].sum())
-        stats["referrals"] = int(np.count_nonzero(outcomes.referral))
-        stats["resources_shared"] = int(np.count_nonzero(outcomes.exchange_success))
-        stats["joint_offers"] = int(np.count_nonzero(outcomes.joint_offer))
-        stats["new_initiatives"] = int(np.count_nonzero(outcomes.new_initiative))
-        stats["failed_efforts"] = (int(np.count_nonzero(outcomes.exchange_failure))
-                                   + int(np.count_nonzero(outcomes.joint_failure))
-                                   + int(np.count_nonzero(outcomes.cocreation_failure)))  # fmt: skip
+        n = dict(zip(Outcomes.__dataclass_fields__, events.tolist(), strict=True))
+        stats["referrals"] = n["referral"]
+        stats["resources_shared"] = n["exchange_success"]
+        stats["joint_offers"] = n["joint_offer"]
+        stats["new_initiatives"] = n["new_initiative"]
+        stats["failed_efforts"] = n["exchange_failure"] + n["joint_failure"] + n["cocreation_failure"]
         stats["hours_available"] = float(self.budget.sum())
         stats["hours_used"] = float(self.hours_used.sum())
         stats.update(self.residents.last)

@@ -34,6 +34,7 @@ class Kernels:
     build_understanding: Callable
     continue_handover: Callable
     advance_pair_clocks: Callable
+    tally_pairs: Callable
 
 
 _MODULES = (encounters, transitions, hours, outcomes, relations, handover, pairs)

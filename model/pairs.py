@@ -148,6 +148,43 @@ class PairState:
         self.reset_pairs(self.partner_index(row)[1])
 
 
+def tally_pairs(pairs, active: np.ndarray, outcomes) -> tuple:
+    """What the week's record counts over pairs (``collect_statistics``): the present
+    pairs (both actors active), how many hold each palette (forms 1-5 as the bits of
+    0-31, form 1 highest, as ``numpy.packbits`` orders them), each outcome's events (in
+    ``Outcomes`` field order), the present pairs' number and their trust and familiarity
+    summed. Returns (present, palettes (32,), events, n_present, trust sum, familiarity sum)."""
+    present = active[pairs.iu] & active[pairs.ju]
+    palette = np.packbits(pairs.held[1:], axis=0)[0][present] >> 3
+    events = np.array([np.count_nonzero(getattr(outcomes, name)) for name in outcomes.__dataclass_fields__])
+    return (present, np.bincount(palette, minlength=32), events, len(palette),
+            float(pairs.trust[present].sum()), float(pairs.familiarity[present].sum()))  # fmt: skip
+
+
+def tally_pairs_reference(pairs, active, outcomes) -> tuple:
+    """:func:`tally_pairs` pair by pair (verification); sums in numpy's pairwise order
+    would need its blocks, so the present values are summed by numpy."""
+    n_pairs = len(pairs.iu)
+    present = np.zeros(n_pairs, dtype=bool)
+    palettes = np.zeros(32, dtype=np.int64)
+    names = tuple(outcomes.__dataclass_fields__)
+    events = np.zeros(len(names), dtype=np.int64)
+    trust, familiarity = [], []
+    for k in range(n_pairs):
+        for j, name in enumerate(names):
+            events[j] += bool(getattr(outcomes, name)[k])
+        if active[pairs.iu[k]] and active[pairs.ju[k]]:
+            present[k] = True
+            code = 0
+            for g in range(1, pairs.held.shape[0]):
+                code = 2 * code + int(pairs.held[g, k])
+            palettes[code] += 1
+            trust.append(pairs.trust[k])
+            familiarity.append(pairs.familiarity[k])
+    return (present, palettes, events, len(trust), float(np.sum(np.array(trust, dtype=np.float64))),
+            float(np.sum(np.array(familiarity, dtype=np.float64))))  # fmt: skip
+
+
 def advance_pair_clocks(pairs, successes: np.ndarray, failures: np.ndarray) -> None:
     """One week on, in place (so a batch's per-seed views stay its blocks): weeks each
     form has been held (0 when not held), weeks of co-creation, success and failure counts."""
