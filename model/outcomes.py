@@ -60,9 +60,15 @@ class Outcomes:
 
 
 def count_per_actor(mask: np.ndarray, iu: np.ndarray, ju: np.ndarray, n_rows: int) -> np.ndarray:
-    """How many of the masked pairs each actor is in."""
-    weights = mask.astype(np.float64)
-    return np.bincount(iu, weights, minlength=n_rows) + np.bincount(ju, weights, minlength=n_rows)
+    """How many of the masked pairs each actor is in (``mask``: booleans or whole counts).
+
+    Only the masked pairs are summed: the weights are whole numbers, so leaving out the
+    zeros changes no bit, and at 1,000 actors (half a million pairs, a few thousand
+    events) it saves two passes over every pair."""
+    ks = np.flatnonzero(mask)
+    weights = mask[ks].astype(np.float64)
+    return (np.bincount(iu[ks], weights, minlength=n_rows)
+            + np.bincount(ju[ks], weights, minlength=n_rows))  # fmt: skip
 
 
 def realise_outcomes(pairs, actors, week, params: ModelParams, u) -> Outcomes:
