@@ -9,7 +9,8 @@ computes the same formula **in the same order of floating-point operations** (su
 order ``numpy.bincount`` and ``sum(axis=0)`` take, the same cumulative sum in the hour
 budgets), so ``tests/test_reference.py`` can demand equality to the last bit, week by week.
 No ``exp`` or ``log`` is compiled: numpy's and LLVM's may differ in the last bit, so
-those stay in numpy (the residents' submodels). ``sqrt``, ``+ − × ÷``, ``min`` and ``max``
+those stay in numpy (the residents' ``exp``, between the two loops of
+``model/residents_compiled.py``). ``sqrt``, ``+ − × ÷``, ``min`` and ``max``
 are correctly rounded in both. The introductions and the handover book stay vectorised
 (few calls, sorting and bookkeeping that a loop would not speed up). A centre's model or a
 batch of seeds (``model/batch.py``) call the same functions: a week's centre-level numbers
