@@ -43,7 +43,7 @@ from .centre_model import (
     CentreModel,
     weekly_schedule,
 )
-from .compiled import _seed_counts, seed_sums
+from .compiled import seed_sums, tally_seeds
 from .coordination import forum_hours
 from .encounters import select_forum_attendees
 from .forms import Form
@@ -595,7 +595,7 @@ class SeedBatch:
         """Every seed's ``WEEKLY_MEASURES``, as :meth:`CentreModel.collect_statistics`."""
         p, t, S, A, P = self.pairs, self.actors, self.n_seeds, self.A, self.P
         masks = tuple(getattr(outcomes, name) for name in _OUTCOME_FIELDS)
-        present, palettes, events, n_present, trust, familiarity = _seed_counts(
+        present, palettes, events, n_present, trust, familiarity = tally_seeds(
             p.held, t.active, p.iu, p.ju, masks, p.trust, p.familiarity, P, S)
         self.present = present
         record = np.empty((S, len(WEEKLY_MEASURES)))

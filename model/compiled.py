@@ -659,13 +659,13 @@ continue_handover = handover.continue_handover
 def tally_pairs(pairs, active, outcomes) -> tuple:
     """Compiled :func:`model.pairs.tally_pairs`: one pass over the pairs."""
     masks = tuple(getattr(outcomes, name) for name in outcomes.__dataclass_fields__)
-    present, palettes, events, n_present, trust, familiarity = _seed_counts(
+    present, palettes, events, n_present, trust, familiarity = tally_seeds(
         pairs.held, active, pairs.iu, pairs.ju, masks, pairs.trust, pairs.familiarity, len(pairs.iu), 1)
     return present, palettes[0], events[0], int(n_present[0]), float(trust[0]), float(familiarity[0])
 
 
 @njit(cache=True, nogil=True)
-def _seed_counts(held, active, iu, ju, masks, trust, familiarity, per_seed, n_seeds):
+def tally_seeds(held, active, iu, ju, masks, trust, familiarity, per_seed, n_seeds):
     """One pass over the pairs for a week's record. Per seed: the present pairs (both
     partners active) by palette (forms 1-5 as the bits of 0-31, form 1 highest, as
     ``numpy.packbits`` orders them), each outcome's events, the present pairs, and their

@@ -1,9 +1,10 @@
-"""The residents' week (``residents.residents_week``) as two compiled loops, for a batch of
-seeds (``model/batch.py``), bit-identical to the numpy version.
+"""The residents' week (``residents.residents_week``) as two compiled loops, and the
+resident tips (``residents.resident_links``) as one, for a batch of seeds
+(``model/batch.py``), bit-identical to the numpy versions.
 
 Why: on a batch's (seeds × 7 groups) cohorts the numpy version is ~60 calls on arrays of a
 few hundred numbers, so its cost is the calls, not the arithmetic: 1.35 ms of a 10 ms
-week at 100 seeds × 18 actors, where these loops take a tenth of that
+week at 100 seeds × 18 actors, where these loops take about a fifth of that
 (``docs/performance.md`` § 11). Every formula keeps the numpy version's order of
 floating-point operations: sums over actors or pairs in row order, sums over the 7 groups
 from 0 in group order (numpy adds fewer than 8 numbers one after another), products and
