@@ -16,7 +16,7 @@ running that seed alone (``tests/test_batch.py``). Centre-level numbers of a wee
 coordinator's coverage, the forum's vitality, shared places) are one value per seed;
 the compiled kernels (``model/compiled.py``) take them as such and index them by the
 pair's block. Sums that numpy would take over one seed's pairs are taken the same way,
-per seed (``seed_sums``), so no seed sees another's rounding.
+per seed (``compiled.tally_seeds``), so no seed sees another's rounding.
 
 The batch needs the same configuration (centre, parameters, events, drivers) in every
 seed, so that actors arrive in the same weeks and the layout stays the same; seeds with
@@ -43,7 +43,7 @@ from .centre_model import (
     CentreModel,
     weekly_schedule,
 )
-from .compiled import seed_sums, tally_seeds
+from .compiled import tally_seeds
 from .coordination import forum_hours
 from .encounters import select_forum_attendees
 from .forms import Form
@@ -698,4 +698,4 @@ def run_batch(make_model: Callable[[int], CentreModel], seeds: Sequence[int], we
     return batch
 
 
-__all__ = ["SeedBatch", "run_batch", "seed_sums"]
+__all__ = ["SeedBatch", "run_batch"]

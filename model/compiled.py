@@ -669,8 +669,8 @@ def tally_seeds(held, active, iu, ju, masks, trust, familiarity, per_seed, n_see
     """One pass over the pairs for a week's record. Per seed: the present pairs (both
     partners active) by palette (forms 1-5 as the bits of 0-31, form 1 highest, as
     ``numpy.packbits`` orders them), each outcome's events, the present pairs, and their
-    trust and familiarity summed in numpy's own order (``seed_sums``). Also returns the
-    present mask."""
+    trust and familiarity summed in numpy's own order (``_pairwise_sum``), so a seed's
+    sums have the bits of that seed's model run alone. Also returns the present mask."""
     n_pairs = held.shape[1]
     present = np.empty(n_pairs, dtype=np.bool_)
     palettes = np.zeros((n_seeds, 32), dtype=np.int64)
@@ -707,27 +707,6 @@ def tally_seeds(held, active, iu, ju, masks, trust, familiarity, per_seed, n_see
         trust_sums[s] = 0.0 + _pairwise_sum(trust_kept, 0, n)
         familiarity_sums[s] = 0.0 + _pairwise_sum(familiarity_kept, 0, n)
     return present, palettes, events, n_present, trust_sums, familiarity_sums
-
-
-def seed_sums(values: np.ndarray, mask: np.ndarray, per_seed: int) -> np.ndarray:
-    """Per seed, ``values[block][mask[block]].sum()`` with numpy's own (pairwise) order of
-    additions, so a seed's sum has the same bits as in a model run alone."""
-    return _seed_sums(values, mask, per_seed)
-
-
-@njit(cache=True, nogil=True)
-def _seed_sums(values, mask, per_seed):
-    n_seeds = len(values) // per_seed
-    out = np.zeros(n_seeds)
-    buffer = np.empty(per_seed)
-    for s in range(n_seeds):
-        n = 0
-        for k in range(s * per_seed, (s + 1) * per_seed):
-            if mask[k]:
-                buffer[n] = values[k]
-                n += 1
-        out[s] = 0.0 + _pairwise_sum(buffer, 0, n)
-    return out
 
 
 @njit(cache=True, nogil=True)

@@ -18,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from .kinds import ActorKind
-from .residents import _FULL_HOUSE_SLOTS, _GROW, _TROW, N_GROUPS, ResidentParams
+from .residents import _FULL_HOUSE_SLOTS, _GROW, _TROW, ResidentParams
 
 _VOLUNTEER = int(ActorKind.VOLUNTEER)
 #: Rows of the residents' weekly group draws (numba reads module constants, not dicts).
@@ -65,7 +65,6 @@ def _drift_and_contacts(active, kind, enthusiasts, presence, capacity_hours, hou
     reachable = np.empty((S, G))
     contacts = np.empty(G)
     voices = np.empty(G)
-    d0, d1, d2 = _DRIFT, _DRIFT_REFERRED, _DRIFT_JOINT
     for s in range(S):
         contacts[:] = 0.0
         voices[:] = 0.0
@@ -91,10 +90,11 @@ def _drift_and_contacts(active, kind, enthusiasts, presence, capacity_hours, hou
                 contacts[g] += weight * targets[s, i, g]
                 voices[g] += voice * targets[s, i, g]
         for g in range(G):
-            left_reached = min(np.floor(reached[s, g] * drift_rate + u_group[s, d0, g]), reached[s, g])
-            left_referred = min(np.floor(referred[s, g] * drift_rate * referred_drift + u_group[s, d1, g]),
-                                referred[s, g])  # fmt: skip
-            left_joint = min(np.floor(in_joint[s, g] / joint_weeks + u_group[s, d2, g]), in_joint[s, g])
+            left_reached = min(np.floor(reached[s, g] * drift_rate + u_group[s, _DRIFT, g]), reached[s, g])
+            left_referred = min(np.floor(referred[s, g] * drift_rate * referred_drift
+                                         + u_group[s, _DRIFT_REFERRED, g]), referred[s, g])  # fmt: skip
+            left_joint = min(np.floor(in_joint[s, g] / joint_weeks + u_group[s, _DRIFT_JOINT, g]),
+                             in_joint[s, g])  # fmt: skip
             reached[s, g] -= left_reached
             referred[s, g] -= left_referred
             in_joint[s, g] -= left_joint
@@ -135,10 +135,9 @@ def _reach_refer_join(chance, reachable, size, reached, referred, in_joint, u_gr
     share = np.empty(G)
     exact = np.empty(G)
     whole = np.empty(G)
-    r_reach, r_referral, r_joint = _REACH, _REFERRAL, _JOINT
     for s in range(S):
         for g in range(G):
-            new = min(np.floor(reachable[s, g] * chance[s, g] + u_group[s, r_reach, g]), reachable[s, g])
+            new = min(np.floor(reachable[s, g] * chance[s, g] + u_group[s, _REACH, g]), reachable[s, g])
             reached[s, g] += new
         # complete_referrals: each referral's chance, spread over its groups, summed in pair order
         expected[:] = 0.0
@@ -162,7 +161,7 @@ def _reach_refer_join(chance, reachable, size, reached, referred, in_joint, u_gr
         w_sum = 0.0
         for g in range(G):
             w_sum += expected[g]
-        total = np.floor(w_sum + u_group[s, r_referral, 0])
+        total = np.floor(w_sum + u_group[s, _REFERRAL, 0])
         if total > 0 and w_sum > 0:
             parts_sum = 0.0
             for g in range(G):
@@ -190,7 +189,7 @@ def _reach_refer_join(chance, reachable, size, reached, referred, in_joint, u_gr
         for g in range(G):
             room = max(hard_to_reach * size[s, g] - in_joint[s, g], 0.0)
             brought = per_joint_offer * joint[g] + per_initiative * initiated[g]
-            in_joint[s, g] += min(np.floor(brought + u_group[s, r_joint, g]), room)
+            in_joint[s, g] += min(np.floor(brought + u_group[s, _JOINT, g]), room)
         # residents_volunteer
         for i in range(A):
             row = s * A + i
@@ -289,4 +288,4 @@ def _tips(size, reached, referred, in_joint, shared_places, tip_rate, u_tips, ta
     return n_links
 
 
-__all__ = ["N_GROUPS", "resident_links", "residents_week"]
+__all__ = ["resident_links", "residents_week"]

@@ -11,7 +11,8 @@ import pytest
 from experiments.cli import CONFIG_DIR, compose_run
 from experiments.simulate import build_model
 from model import CentreModel
-from model.batch import SeedBatch, run_batch, seed_sums
+from model.batch import SeedBatch, run_batch
+from model.compiled import tally_seeds
 
 SCENARIOS = {
     "baseline": ["scenario=baseline"],
@@ -98,14 +99,22 @@ def test_a_batch_refuses_models_of_different_configurations():
         SeedBatch([stepped])
 
 
-def test_seed_sums_add_up_as_numpy_does():
+def test_per_seed_sums_add_up_as_numpy_does():
+    """A seed's trust and familiarity sums over its present pairs have the bits numpy
+    gives that seed alone (pairwise blocks of 8 accumulators, halving above 128)."""
     rng = np.random.default_rng(0)
     for per_seed in (1, 7, 130, 1000, 2500):
-        values = rng.random(3 * per_seed)
-        mask = rng.random(3 * per_seed) < 0.7
-        expected = [values[s * per_seed:(s + 1) * per_seed][mask[s * per_seed:(s + 1) * per_seed]].sum()
-                    for s in range(3)]  # fmt: skip
-        assert seed_sums(values, mask, per_seed).tolist() == expected
+        n = 3 * per_seed
+        trust, familiarity = rng.random(n), rng.random(n) * 1e3
+        active = rng.random(n) < 0.7
+        rows = np.arange(n)  # pair k joins row k with itself: present exactly where active[k]
+        _, _, _, n_present, trust_sums, familiarity_sums = tally_seeds(
+            np.zeros((6, n), dtype=bool), active, rows, rows, (active,), trust, familiarity, per_seed, 3)
+        for s in range(3):
+            block = slice(s * per_seed, (s + 1) * per_seed)
+            assert n_present[s] == active[block].sum()
+            assert trust_sums[s] == trust[block][active[block]].sum()
+            assert familiarity_sums[s] == familiarity[block][active[block]].sum()
 
 
 def test_at_week_gives_each_seed_the_records_of_its_week():
